@@ -1,0 +1,239 @@
+namespace Partisan.Serialization;
+
+#pragma warning disable CS1591 // formatter members are documented on the interface
+
+/// <summary>Formatter for one-dimensional arrays: varint (count + 1, 0 = null), then the elements.</summary>
+public sealed class ArrayFormatter<T> : WireFormatter<T[]?>
+{
+    public override void Write(ref WireWriter writer, T[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteVarUInt32(0);
+            return;
+        }
+
+        writer.WriteVarUInt32((uint)value.Length + 1);
+        IWireFormatter<T> element = writer.Context.Registry.GetFormatter<T>();
+        for (int i = 0; i < value.Length; i++)
+        {
+            element.Write(ref writer, value[i]);
+        }
+    }
+
+    public override T[]? Read(ref WireReader reader)
+    {
+        int count = reader.ReadLengthPrefix("array");
+        if (count < 0)
+        {
+            return null;
+        }
+
+        reader.EnterNested();
+        var result = new T[count];
+        IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
+        for (int i = 0; i < count; i++)
+        {
+            result[i] = element.Read(ref reader);
+        }
+
+        reader.ExitNested();
+        return result;
+    }
+}
+
+/// <summary>Formatter for <see cref="List{T}"/>.</summary>
+public sealed class ListFormatter<T> : WireFormatter<List<T>?>
+{
+    public override void Write(ref WireWriter writer, List<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteVarUInt32(0);
+            return;
+        }
+
+        writer.WriteVarUInt32((uint)value.Count + 1);
+        IWireFormatter<T> element = writer.Context.Registry.GetFormatter<T>();
+        for (int i = 0; i < value.Count; i++)
+        {
+            element.Write(ref writer, value[i]);
+        }
+    }
+
+    public override List<T>? Read(ref WireReader reader)
+    {
+        int count = reader.ReadLengthPrefix("list");
+        if (count < 0)
+        {
+            return null;
+        }
+
+        reader.EnterNested();
+        var result = new List<T>(count);
+        IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
+        for (int i = 0; i < count; i++)
+        {
+            result.Add(element.Read(ref reader));
+        }
+
+        reader.ExitNested();
+        return result;
+    }
+}
+
+/// <summary>Formatter for <see cref="HashSet{T}"/> (default comparer).</summary>
+public sealed class HashSetFormatter<T> : WireFormatter<HashSet<T>?>
+{
+    public override void Write(ref WireWriter writer, HashSet<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteVarUInt32(0);
+            return;
+        }
+
+        writer.WriteVarUInt32((uint)value.Count + 1);
+        IWireFormatter<T> element = writer.Context.Registry.GetFormatter<T>();
+        foreach (T item in value)
+        {
+            element.Write(ref writer, item);
+        }
+    }
+
+    public override HashSet<T>? Read(ref WireReader reader)
+    {
+        int count = reader.ReadLengthPrefix("set");
+        if (count < 0)
+        {
+            return null;
+        }
+
+        reader.EnterNested();
+        var result = new HashSet<T>(count);
+        IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
+        for (int i = 0; i < count; i++)
+        {
+            if (!result.Add(element.Read(ref reader)))
+            {
+                throw new WireFormatException("A set contains a duplicate element.");
+            }
+        }
+
+        reader.ExitNested();
+        return result;
+    }
+}
+
+/// <summary>Formatter for <see cref="Dictionary{TKey, TValue}"/> (default comparer); keys must not repeat.</summary>
+public sealed class DictionaryFormatter<TKey, TValue> : WireFormatter<Dictionary<TKey, TValue>?>
+    where TKey : notnull
+{
+    public override void Write(ref WireWriter writer, Dictionary<TKey, TValue>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteVarUInt32(0);
+            return;
+        }
+
+        writer.WriteVarUInt32((uint)value.Count + 1);
+        IWireFormatter<TKey> keys = writer.Context.Registry.GetFormatter<TKey>();
+        IWireFormatter<TValue> values = writer.Context.Registry.GetFormatter<TValue>();
+        foreach (KeyValuePair<TKey, TValue> pair in value)
+        {
+            keys.Write(ref writer, pair.Key);
+            values.Write(ref writer, pair.Value);
+        }
+    }
+
+    public override Dictionary<TKey, TValue>? Read(ref WireReader reader)
+    {
+        int count = reader.ReadLengthPrefix("dictionary", 2);
+        if (count < 0)
+        {
+            return null;
+        }
+
+        reader.EnterNested();
+        var result = new Dictionary<TKey, TValue>(count);
+        IWireFormatter<TKey> keys = reader.Context.Registry.GetFormatter<TKey>();
+        IWireFormatter<TValue> values = reader.Context.Registry.GetFormatter<TValue>();
+        for (int i = 0; i < count; i++)
+        {
+            TKey key = keys.Read(ref reader) ?? throw new WireFormatException("A dictionary key is null.");
+            if (!result.TryAdd(key, values.Read(ref reader)))
+            {
+                throw new WireFormatException("A dictionary contains a duplicate key.");
+            }
+        }
+
+        reader.ExitNested();
+        return result;
+    }
+}
+
+/// <summary>Formatter for <see cref="Nullable{T}"/>: a presence byte, then the value.</summary>
+public sealed class NullableFormatter<T> : WireFormatter<T?>
+    where T : struct
+{
+    public override void Write(ref WireWriter writer, T? value)
+    {
+        writer.WriteBool(value.HasValue);
+        if (value.HasValue)
+        {
+            writer.Context.Registry.GetFormatter<T>().Write(ref writer, value.GetValueOrDefault());
+        }
+    }
+
+    public override T? Read(ref WireReader reader) =>
+        reader.ReadBool() ? reader.Context.Registry.GetFormatter<T>().Read(ref reader) : null;
+}
+
+/// <summary>Formatter for enums: the underlying value as a zig-zag varint; undefined values are kept as they are.</summary>
+public sealed class EnumFormatter<TEnum> : WireFormatter<TEnum>
+    where TEnum : struct, Enum
+{
+    public override void Write(ref WireWriter writer, TEnum value) => writer.WriteVarInt64(ToInt64(value));
+
+    public override TEnum Read(ref WireReader reader)
+    {
+        long raw = reader.ReadVarInt64();
+        try
+        {
+            return FromInt64(raw);
+        }
+        catch (OverflowException ex)
+        {
+            throw new WireFormatException($"Value {raw} does not fit in enum {typeof(TEnum).Name}.", ex);
+        }
+    }
+
+    private static long ToInt64(TEnum value) => Type.GetTypeCode(typeof(TEnum)) switch
+    {
+        TypeCode.Byte => System.Runtime.CompilerServices.Unsafe.As<TEnum, byte>(ref value),
+        TypeCode.SByte => System.Runtime.CompilerServices.Unsafe.As<TEnum, sbyte>(ref value),
+        TypeCode.Int16 => System.Runtime.CompilerServices.Unsafe.As<TEnum, short>(ref value),
+        TypeCode.UInt16 => System.Runtime.CompilerServices.Unsafe.As<TEnum, ushort>(ref value),
+        TypeCode.Int32 => System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value),
+        TypeCode.UInt32 => System.Runtime.CompilerServices.Unsafe.As<TEnum, uint>(ref value),
+        TypeCode.Int64 => System.Runtime.CompilerServices.Unsafe.As<TEnum, long>(ref value),
+        _ => (long)System.Runtime.CompilerServices.Unsafe.As<TEnum, ulong>(ref value),
+    };
+
+    private static TEnum FromInt64(long raw)
+    {
+        switch (Type.GetTypeCode(typeof(TEnum)))
+        {
+            case TypeCode.Byte: { byte v = checked((byte)raw); return System.Runtime.CompilerServices.Unsafe.As<byte, TEnum>(ref v); }
+            case TypeCode.SByte: { sbyte v = checked((sbyte)raw); return System.Runtime.CompilerServices.Unsafe.As<sbyte, TEnum>(ref v); }
+            case TypeCode.Int16: { short v = checked((short)raw); return System.Runtime.CompilerServices.Unsafe.As<short, TEnum>(ref v); }
+            case TypeCode.UInt16: { ushort v = checked((ushort)raw); return System.Runtime.CompilerServices.Unsafe.As<ushort, TEnum>(ref v); }
+            case TypeCode.Int32: { int v = checked((int)raw); return System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref v); }
+            case TypeCode.UInt32: { uint v = checked((uint)raw); return System.Runtime.CompilerServices.Unsafe.As<uint, TEnum>(ref v); }
+            case TypeCode.Int64: return System.Runtime.CompilerServices.Unsafe.As<long, TEnum>(ref raw);
+            default: { ulong v = (ulong)raw; return System.Runtime.CompilerServices.Unsafe.As<ulong, TEnum>(ref v); }
+        }
+    }
+}
+#pragma warning restore CS1591

@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Partisan.Serialization;
+
+/// <summary>
+/// Maps types to formatters and stable wire ids. Built-in types, arrays, lists, dictionaries,
+/// hash sets, nullables and enums (as members) need no registration; a type sent as a message
+/// must be registered (generated code does this from a module initializer). Two types with the
+/// same id are a startup error: <see cref="Register{T}(IWireFormatter{T}, uint?)"/> throws, and
+/// <see cref="ThrowIfInvalid"/> reports conflicts recorded by deferred registration.
+/// </summary>
+public sealed class TypeRegistry
+{
+    private readonly ConcurrentDictionary<Type, Entry> _byType = new();
+    private readonly ConcurrentDictionary<uint, Entry> _byId = new();
+    private readonly ConcurrentDictionary<Type, IWireFormatter> _memberFormatters = new();
+    private readonly List<string> _conflicts = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>Creates a registry holding the built-in types.</summary>
+    public TypeRegistry()
+    {
+        BuiltInFormatters.RegisterAll(this);
+    }
+
+    /// <summary>The process-wide registry; generated code registers here, and nodes use it unless given another.</summary>
+    public static TypeRegistry Default { get; } = new();
+
+    private sealed record Entry(uint Id, Type Type, IWireFormatter Formatter);
+
+    /// <summary>Registers <paramref name="formatter"/> for <typeparamref name="T"/> under <paramref name="typeId"/> (default: a stable hash of the type name).</summary>
+    /// <exception cref="TypeRegistrationException">The id is taken by another type, or the type already has another id.</exception>
+    public void Register<T>(IWireFormatter<T> formatter, uint? typeId = null)
+    {
+        ArgumentNullException.ThrowIfNull(formatter);
+        uint id = typeId ?? WireTypeIds.StableHash(StableTypeName(typeof(T)));
+        if (typeId is not null && id < WireTypeIds.FirstUser)
+        {
+            throw new TypeRegistrationException($"Type id {id} for {typeof(T)} is in the reserved range; user type ids start at {WireTypeIds.FirstUser}.");
+        }
+
+        string? conflict = TryAdd(id, typeof(T), formatter);
+        if (conflict is not null)
+        {
+            throw new TypeRegistrationException(conflict);
+        }
+    }
+
+    /// <summary>
+    /// Registers like <see cref="Register{T}(IWireFormatter{T}, uint?)"/> but records a conflict instead of
+    /// throwing, for module initializers; <see cref="ThrowIfInvalid"/> (called when a node starts) reports it.
+    /// </summary>
+    public void RegisterDeferred<T>(IWireFormatter<T> formatter, uint? typeId = null)
+    {
+        ArgumentNullException.ThrowIfNull(formatter);
+        uint id = typeId ?? WireTypeIds.StableHash(StableTypeName(typeof(T)));
+        string? conflict = id < WireTypeIds.FirstUser
+            ? $"Type id {id} for {typeof(T)} is in the reserved range; user type ids start at {WireTypeIds.FirstUser}."
+            : TryAdd(id, typeof(T), formatter);
+        if (conflict is not null)
+        {
+            lock (_gate)
+            {
+                _conflicts.Add(conflict);
+            }
+        }
+    }
+
+    /// <summary>Registers a runtime-internal type with an id in the internal range.</summary>
+    internal void RegisterInternal<T>(IWireFormatter<T> formatter, uint typeId)
+    {
+        string? conflict = TryAdd(typeId, typeof(T), formatter);
+        if (conflict is not null)
+        {
+            throw new TypeRegistrationException(conflict);
+        }
+    }
+
+    /// <summary>Adds a formatter usable for members of type <typeparamref name="T"/> only (no type id).</summary>
+    internal void AddMemberFormatter<T>(IWireFormatter<T> formatter) => _memberFormatters[typeof(T)] = formatter;
+
+    /// <summary>Registers an enum type so it can be sent as a message by itself.</summary>
+    public void RegisterEnum<TEnum>(uint? typeId = null)
+        where TEnum : struct, Enum => Register(new EnumFormatter<TEnum>(), typeId);
+
+    /// <summary>Throws if any deferred registration conflicted.</summary>
+    /// <exception cref="TypeRegistrationException">One or more type id conflicts.</exception>
+    public void ThrowIfInvalid()
+    {
+        lock (_gate)
+        {
+            if (_conflicts.Count > 0)
+            {
+                throw new TypeRegistrationException("Type registration failed: " + string.Join(" ", _conflicts));
+            }
+        }
+    }
+
+    private string? TryAdd(uint id, Type type, IWireFormatter formatter)
+    {
+        lock (_gate)
+        {
+            if (_byId.TryGetValue(id, out Entry? existing))
+            {
+                if (existing.Type == type)
+                {
+                    return null; // idempotent
+                }
+
+                return $"Type id {id} of {type.FullName} collides with {existing.Type.FullName}; give one of them an explicit id ([PartisanMessage(TypeId = ...)] or Register(..., typeId)).";
+            }
+
+            if (_byType.TryGetValue(type, out Entry? other))
+            {
+                return $"{type.FullName} is already registered with type id {other.Id}; it cannot also have id {id}.";
+            }
+
+            var entry = new Entry(id, type, formatter);
+            _byId[id] = entry;
+            _byType[type] = entry;
+            _memberFormatters[type] = formatter;
+            return null;
+        }
+    }
+
+    /// <summary>True when <paramref name="type"/> can be sent as a message (has a type id, or is a supported collection of such types).</summary>
+    public bool CanSend(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (_byType.ContainsKey(type))
+        {
+            return true;
+        }
+
+        return TryGetGenericShape(type, out _, out Type[]? args) && Array.TrueForAll(args, CanSendMember);
+    }
+
+    private bool CanSendMember(Type type) => type.IsEnum || CanSend(type);
+
+    /// <summary>The wire id of a registered type.</summary>
+    public bool TryGetTypeId(Type type, out uint id)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (_byType.TryGetValue(type, out Entry? entry))
+        {
+            id = entry.Id;
+            return true;
+        }
+
+        id = 0;
+        return false;
+    }
+
+    /// <summary>The formatter for <typeparamref name="T"/>, building one for collections, nullables and enums on first use.</summary>
+    /// <exception cref="TypeRegistrationException">No formatter is known for the type.</exception>
+    public IWireFormatter<T> GetFormatter<T>()
+    {
+        FormatterCache<T>.Slot? slot = FormatterCache<T>.Current;
+        if (slot is not null && ReferenceEquals(slot.Registry, this))
+        {
+            return slot.Formatter;
+        }
+
+        var formatter = (IWireFormatter<T>)GetFormatter(typeof(T));
+        FormatterCache<T>.Current = new FormatterCache<T>.Slot(this, formatter);
+        return formatter;
+    }
+
+    /// <summary>The formatter for <paramref name="type"/>.</summary>
+    /// <exception cref="TypeRegistrationException">No formatter is known for the type.</exception>
+    public IWireFormatter GetFormatter(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (_memberFormatters.TryGetValue(type, out IWireFormatter? known))
+        {
+            return known;
+        }
+
+        IWireFormatter built = BuildFormatter(type)
+            ?? throw new TypeRegistrationException($"No wire formatter for {type.FullName}. Mark it [PartisanMessage] or register a formatter with TypeRegistry.Register.");
+        return _memberFormatters.GetOrAdd(type, built);
+    }
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Formatters for closed generic collections are built once per type.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "Formatter types are referenced statically.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Formatter types are referenced statically.")]
+    private static IWireFormatter? BuildFormatter(Type type)
+    {
+        Type? formatterType = null;
+        if (type.IsEnum)
+        {
+            formatterType = typeof(EnumFormatter<>).MakeGenericType(type);
+        }
+        else if (TryGetGenericShape(type, out uint ctor, out Type[]? args))
+        {
+            formatterType = ctor switch
+            {
+                WireTypeIds.ArrayOf => typeof(ArrayFormatter<>).MakeGenericType(args),
+                WireTypeIds.ListOf => typeof(ListFormatter<>).MakeGenericType(args),
+                WireTypeIds.DictionaryOf => typeof(DictionaryFormatter<,>).MakeGenericType(args),
+                WireTypeIds.NullableOf => typeof(NullableFormatter<>).MakeGenericType(args),
+                WireTypeIds.HashSetOf => typeof(HashSetFormatter<>).MakeGenericType(args),
+                _ => null,
+            };
+        }
+
+        return formatterType is null ? null : (IWireFormatter?)Activator.CreateInstance(formatterType);
+    }
+
+    private static bool TryGetGenericShape(Type type, out uint constructorId, [NotNullWhen(true)] out Type[]? args)
+    {
+        if (type.IsArray && type.GetArrayRank() == 1 && type != typeof(byte[]))
+        {
+            constructorId = WireTypeIds.ArrayOf;
+            args = [type.GetElementType()!];
+            return true;
+        }
+
+        if (type.IsGenericType)
+        {
+            Type definition = type.GetGenericTypeDefinition();
+            constructorId = definition == typeof(List<>) ? WireTypeIds.ListOf
+                : definition == typeof(Dictionary<,>) ? WireTypeIds.DictionaryOf
+                : definition == typeof(Nullable<>) ? WireTypeIds.NullableOf
+                : definition == typeof(HashSet<>) ? WireTypeIds.HashSetOf
+                : 0;
+            if (constructorId != 0)
+            {
+                args = type.GetGenericArguments();
+                return true;
+            }
+        }
+
+        constructorId = 0;
+        args = null;
+        return false;
+    }
+
+    /// <summary>Writes the descriptor of <paramref name="type"/> (its id, plus argument descriptors for collections) and returns its formatter.</summary>
+    internal IWireFormatter WriteTypeDescriptor(ref WireWriter writer, Type type)
+    {
+        if (_byType.TryGetValue(type, out Entry? entry))
+        {
+            writer.WriteVarUInt32(entry.Id);
+            return entry.Formatter;
+        }
+
+        if (TryGetGenericShape(type, out uint ctor, out Type[]? args))
+        {
+            writer.WriteVarUInt32(ctor);
+            foreach (Type arg in args)
+            {
+                WriteMemberTypeDescriptor(ref writer, arg);
+            }
+
+            return GetFormatter(type);
+        }
+
+        throw new TypeRegistrationException($"{type.FullName} has no type id, so it cannot be sent as a message. Mark it [PartisanMessage] or register it with TypeRegistry.Register.");
+    }
+
+    private void WriteMemberTypeDescriptor(ref WireWriter writer, Type type)
+    {
+        if (type == typeof(object))
+        {
+            throw new TypeRegistrationException("Collections of object cannot be sent: their element type must be known to the receiver.");
+        }
+
+        WriteTypeDescriptor(ref writer, type);
+    }
+
+    /// <summary>Reads a descriptor written by <see cref="WriteTypeDescriptor"/>; null for the null id.</summary>
+    internal IWireFormatter? ReadTypeDescriptor(ref WireReader reader)
+    {
+        Type? type = ReadType(ref reader, 0);
+        return type is null ? null : GetFormatter(type);
+    }
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Closed generic collections of known element types.")]
+    private Type? ReadType(ref WireReader reader, int depth)
+    {
+        if (depth > 8)
+        {
+            throw new WireFormatException("A type descriptor is nested more than 8 levels.");
+        }
+
+        uint id = reader.ReadVarUInt32();
+        if (id == WireTypeIds.Null)
+        {
+            if (depth > 0)
+            {
+                throw new WireFormatException("A collection type descriptor has a null argument.");
+            }
+
+            return null;
+        }
+
+        if (_byId.TryGetValue(id, out Entry? entry))
+        {
+            return entry.Type;
+        }
+
+        switch (id)
+        {
+            case WireTypeIds.ArrayOf:
+                return Arg(ref reader, depth).MakeArrayType();
+            case WireTypeIds.ListOf:
+                return typeof(List<>).MakeGenericType(Arg(ref reader, depth));
+            case WireTypeIds.HashSetOf:
+                return typeof(HashSet<>).MakeGenericType(Arg(ref reader, depth));
+            case WireTypeIds.NullableOf:
+            {
+                Type arg = Arg(ref reader, depth);
+                if (!arg.IsValueType)
+                {
+                    throw new WireFormatException($"Nullable<{arg.Name}> is not a valid type.");
+                }
+
+                return typeof(Nullable<>).MakeGenericType(arg);
+            }
+
+            case WireTypeIds.DictionaryOf:
+            {
+                Type key = Arg(ref reader, depth);
+                Type value = Arg(ref reader, depth);
+                return typeof(Dictionary<,>).MakeGenericType(key, value);
+            }
+
+            default:
+                throw new WireFormatException($"Unknown type id {id} (0x{id:X8}): the sender knows a message type this node does not. Register it on both nodes.");
+        }
+    }
+
+    private Type Arg(ref WireReader reader, int depth) => ReadType(ref reader, depth + 1)!;
+
+    /// <summary>The name hashed into a default type id: the full name, with generic arguments spelled out recursively (no assembly versions).</summary>
+    public static string StableTypeName(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (!type.IsGenericType)
+        {
+            return type.FullName ?? type.Name;
+        }
+
+        Type definition = type.GetGenericTypeDefinition();
+        string name = definition.FullName ?? definition.Name;
+        Type[] args = type.GetGenericArguments();
+        var parts = new string[args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            parts[i] = StableTypeName(args[i]);
+        }
+
+        return name + "[" + string.Join(",", parts) + "]";
+    }
+
+    private static class FormatterCache<T>
+    {
+        public static Slot? Current;
+
+        public sealed record Slot(TypeRegistry Registry, IWireFormatter<T> Formatter);
+    }
+}
