@@ -35,5 +35,6 @@ internal static class BuiltInFormatters
         registry.RegisterInternal(new NodeUpFormatter(), WireTypeIds.NodeUp);
         registry.RegisterInternal(new NodeDownFormatter(), WireTypeIds.NodeDown);
         registry.AddMemberFormatter<object?>(new ObjectFormatter());
+        Monitoring.ControlTypeIds.Register(registry);
     }
 }

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Partisan.Serialization;
+
+namespace Partisan.Channels;
+
+/// <summary>
+/// One encoded frame body waiting to be written. Pooled: senders rent one, encode into it on their own
+/// thread, and the connection's writer returns it after copying it into the socket's pipe.
+/// </summary>
+internal sealed class OutboundFrame
+{
+    public const int Queued = 0;
+    public const int Taken = 1;
+    public const int Superseded = 2;
+
+    private static readonly ConcurrentQueue<OutboundFrame> Pool = new();
+    private static int _pooled;
+
+    /// <summary>A sentinel that only wakes the writer (never written).</summary>
+    public static readonly OutboundFrame Wake = new();
+
+    public WireBuffer Body { get; } = new(256);
+
+    /// <summary>The partition hash (monotonic channels replace pending frames with the same one).</summary>
+    public long Key { get; set; }
+
+    /// <summary>True for the frame that ends a connection gracefully once everything before it is written.</summary>
+    public bool IsGoodbye { get; set; }
+
+    public int State;
+
+    public int Length => (int)Body.WrittenCount;
+
+    public static OutboundFrame Rent()
+    {
+        if (Pool.TryDequeue(out OutboundFrame? frame))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return frame;
+        }
+
+        return new OutboundFrame();
+    }
+
+    public static void Return(OutboundFrame frame)
+    {
+        if (ReferenceEquals(frame, Wake))
+        {
+            return;
+        }
+
+        frame.Body.Reset();
+        frame.Key = 0;
+        frame.IsGoodbye = false;
+        frame.State = Queued;
+        if (Interlocked.Increment(ref _pooled) <= 4096)
+        {
+            Pool.Enqueue(frame);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+            frame.Body.Dispose();
+        }
+    }
+}

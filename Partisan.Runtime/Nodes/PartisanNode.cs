@@ -1,0 +1,463 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Partisan.Channels;
+using Partisan.Diagnostics;
+using Partisan.Membership;
+using Partisan.Monitoring;
+using Partisan.Processes;
+using Partisan.Serialization;
+using Partisan.Transport;
+
+namespace Partisan;
+
+/// <summary>
+/// A Partisan node: runs processes, exchanges messages with other nodes over named channels, and
+/// keeps cluster membership. The messaging API mirrors Erlang Partisan's <c>partisan</c> module.
+/// Start it with <see cref="StartAsync(CancellationToken)"/> (or the static <see cref="StartAsync(PartisanOptions, ILoggerFactory?, CancellationToken)"/>),
+/// or let <c>services.AddPartisan(...)</c> host it.
+/// </summary>
+public sealed class PartisanNode : IAsyncDisposable
+{
+    private static readonly AsyncLocal<ProcessContext?> CurrentProcess = new();
+
+    private readonly PartisanOptions _options;
+    private readonly ILogger _logger;
+    private readonly ProcessTable _processes = new();
+    private readonly PeerServiceManager _peers;
+    private readonly byte[] _secretKey;
+    private readonly IReadOnlyList<ListenAddress> _requestedAddresses;
+    private long _nextRef;
+    private int _state; // 0 new, 1 started, 2 stopped
+
+    /// <summary>Creates a node (not yet started).</summary>
+    /// <exception cref="PartisanConfigurationException">The options are invalid; the message lists every problem.</exception>
+    public PartisanNode(PartisanOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<string> errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new PartisanConfigurationException(errors);
+        }
+
+        _options = options;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Partisan");
+        Name = NodeName.Parse(options.NodeName!);
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
+        Types = options.TypeRegistry ?? TypeRegistry.Default;
+        Types.ThrowIfInvalid();
+        WireContext = new WireContext(Types, options.RemoteRefFormat, options.RemoteRefUriPadding);
+        Monitors = new MonitorRegistry(this);
+        Metrics = new PartisanMetrics(Name, () => _peers?.Members.Count ?? 1, meterFactory);
+        _requestedAddresses = options.ListenAddresses.Count == 0
+            ? [new ListenAddress("127.0.0.1", 0)]
+            : options.ListenAddresses.ConvertAll(ListenAddress.Parse);
+        if (options.ClusterSecret is null)
+        {
+            Log.DevelopmentSecret(_logger);
+        }
+
+        _secretKey = Handshake.DeriveKey(options.ClusterSecret ?? PartisanOptions.DevelopmentSecret);
+        var codec = new MessageCodec(WireContext, options.MaxFrameSize, options.CompressionThreshold);
+        IMembershipStrategy strategy = options.MembershipStrategy?.Invoke() ?? new FullMeshMembershipStrategy();
+        ITransport transport = options.Transport ?? new TcpTransport(options.Tls);
+        _peers = new PeerServiceManager(this, options, strategy, transport, codec, Metrics, _logger, TimeProvider, BuildChannelTable(options.Channels));
+    }
+
+    /// <summary>Creates and starts a node.</summary>
+    public static async Task<PartisanNode> StartAsync(PartisanOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        var node = new PartisanNode(options, loggerFactory);
+        try
+        {
+            await node.StartAsync(cancellationToken).ConfigureAwait(false);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static List<ChannelOptions> BuildChannelTable(List<ChannelOptions> configured)
+    {
+        var table = new List<ChannelOptions>();
+        bool hasDefault = false;
+        bool hasMembership = false;
+        foreach (ChannelOptions channel in configured)
+        {
+            hasDefault |= channel.Name == ChannelOptions.DefaultName;
+            hasMembership |= channel.Name == ChannelOptions.MembershipName;
+            table.Add(channel);
+        }
+
+        if (!hasDefault)
+        {
+            table.Insert(0, ChannelOptions.Default);
+        }
+
+        if (!hasMembership)
+        {
+            table.Add(ChannelOptions.Membership);
+        }
+
+        return table;
+    }
+
+    /// <summary>This node's name.</summary>
+    public NodeName Name { get; }
+
+    /// <summary>This node's spec (available once started).</summary>
+    public NodeSpec Spec => _peers.LocalSpec ?? throw new InvalidOperationException("The node has not started.");
+
+    /// <summary>The addresses the node listens on (with real ports, once started).</summary>
+    public IReadOnlyList<ListenAddress> ListenAddresses => Spec.ListenAddresses;
+
+    /// <summary>The node's clock.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The types this node can send and receive.</summary>
+    public TypeRegistry Types { get; }
+
+    /// <summary>The codec settings in force.</summary>
+    public WireContext WireContext { get; }
+
+    /// <summary>Membership and connections.</summary>
+    public IPeerServiceManager PeerService => _peers;
+
+    /// <summary>The node's metrics.</summary>
+    public PartisanMetrics Metrics { get; }
+
+    internal MonitorRegistry Monitors { get; }
+
+    /// <summary>The pid of the process whose code is running (Erlang's <c>self()</c>).</summary>
+    /// <exception cref="InvalidOperationException">Not called from inside a process of this node.</exception>
+    public Pid Self => CurrentProcess.Value is { } context && context.Node == this
+        ? context.Self
+        : throw new InvalidOperationException("Self is only defined inside a process of this node (spawned with Spawn).");
+
+    /// <summary>Starts listening and joins the configured seeds' cluster is left to the caller (or the hosted service).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The node was already started.");
+        }
+
+        long incarnation = TimeProvider.GetUtcNow().UtcTicks;
+        IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, incarnation, _secretKey, cancellationToken).ConfigureAwait(false);
+        Log.NodeStarted(_logger, Name, string.Join(", ", bound));
+    }
+
+    /// <summary>Stops the node: closes connections, then ends every local process with reason <c>shutdown</c>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        int previous = Interlocked.Exchange(ref _state, 2);
+        if (previous == 2)
+        {
+            return;
+        }
+
+        await _peers.DisposeAsync().ConfigureAwait(false);
+        foreach (IMessageTarget target in _processes.All)
+        {
+            if (target is LocalProcess process)
+            {
+                Terminate(process, ExitReason.Shutdown);
+            }
+        }
+
+        Metrics.Dispose();
+        if (previous == 1)
+        {
+            Log.NodeStopped(_logger, Name);
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /// <summary>Spawns a process running <paramref name="body"/>, optionally registered as <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">The name is invalid or already registered.</exception>
+    public Pid Spawn(Func<ProcessContext, Task> body, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (name is not null && RegisteredName.Validate(name) is { } error)
+        {
+            throw new ArgumentException(error, nameof(name));
+        }
+
+        var pid = new Pid(Name, _processes.NextId());
+        var process = new LocalProcess(pid, name);
+        if (name is not null && !_processes.TryRegister(name, pid))
+        {
+            throw new ArgumentException($"The name '{name}' is already registered on {Name}.", nameof(name));
+        }
+
+        _processes.Add(pid.Id, process);
+        var context = new ProcessContext(this, process);
+        _ = Task.Run(() => RunAsync(process, context, body));
+        return pid;
+    }
+
+    private async Task RunAsync(LocalProcess process, ProcessContext context, Func<ProcessContext, Task> body)
+    {
+        CurrentProcess.Value = context;
+        ExitReason reason = ExitReason.Normal;
+        try
+        {
+            await body(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (process.Stopping.IsCancellationRequested)
+        {
+            reason = process.Reason ?? ExitReason.Killed;
+        }
+        catch (Exception ex)
+        {
+            reason = ExitReason.FromException(ex);
+            Log.ProcessFailed(_logger, process.Pid, ex);
+        }
+        finally
+        {
+            CurrentProcess.Value = null;
+        }
+
+        Terminate(process, reason);
+    }
+
+    private void Terminate(LocalProcess process, ExitReason reason)
+    {
+        process.TryTerminate(reason);
+        if (!process.BeginCleanup())
+        {
+            return;
+        }
+
+        ExitReason final = process.Reason ?? reason;
+        _processes.Remove(process.Pid.Id);
+        if (process.Name is not null)
+        {
+            _processes.Unregister(process.Name, process.Pid);
+        }
+
+        Monitors.ProcessExited(process.Pid, final);
+        process.CompleteExit();
+    }
+
+    /// <summary>Registers <paramref name="pid"/> (a local process) as <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">The name is invalid or taken, or the pid is not a live local process.</exception>
+    public void Register(string name, Pid pid)
+    {
+        if (RegisteredName.Validate(name) is { } error)
+        {
+            throw new ArgumentException(error, nameof(name));
+        }
+
+        if (pid.Node != Name || !IsAlive(pid))
+        {
+            throw new ArgumentException($"{pid} is not a live process of {Name}.", nameof(pid));
+        }
+
+        if (!_processes.TryRegister(name, pid))
+        {
+            throw new ArgumentException($"The name '{name}' is already registered on {Name}.", nameof(name));
+        }
+    }
+
+    /// <summary>Removes a registered name; false if it was not registered.</summary>
+    public bool Unregister(string name) => _processes.Unregister(name);
+
+    /// <summary>The pid registered as <paramref name="name"/> on this node, or null.</summary>
+    public Pid? WhereIs(string name) => _processes.TryGetByName(name, out Pid pid) ? pid : null;
+
+    /// <summary>The names registered on this node.</summary>
+    public IReadOnlyList<string> RegisteredNames => _processes.RegisteredNames();
+
+    /// <summary>True when <paramref name="pid"/> is a live process (or reply slot) of this node.</summary>
+    public bool IsAlive(Pid pid) => pid.Node == Name && _processes.TryGet(pid.Id, out _);
+
+    /// <summary>Completes with the exit reason when the local process <paramref name="pid"/> ends (at once with <c>noproc</c> if it is not alive).</summary>
+    public Task<ExitReason> WhenExited(Pid pid) =>
+        pid.Node == Name && _processes.TryGet(pid.Id, out IMessageTarget? target) && target is LocalProcess process
+            ? process.Exited
+            : Task.FromResult(ExitReason.NoProc);
+
+    /// <summary>Makes <paramref name="target"/> (on any node) exit with <paramref name="reason"/>.</summary>
+    public void Exit(ProcessRef target, ExitReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (target.Node == Name)
+        {
+            ExitLocal(target, reason);
+        }
+        else
+        {
+            _peers.SendControl(target.Node, new ExitSignal(target, reason), ChannelOptions.DefaultName, PartitionHash.Of(target));
+        }
+    }
+
+    internal void ExitLocal(ProcessRef target, ExitReason reason)
+    {
+        if (TryResolveLocal(target, out Pid pid) && _processes.TryGet(pid.Id, out IMessageTarget? found) && found is LocalProcess process)
+        {
+            Terminate(process, reason);
+        }
+    }
+
+    /// <summary>Adds a non-process message target (a reply slot); returns its pid.</summary>
+    internal Pid AddTarget(IMessageTarget target)
+    {
+        var pid = new Pid(Name, _processes.NextId());
+        _processes.Add(pid.Id, target);
+        return pid;
+    }
+
+    /// <summary>Removes a target added with <see cref="AddTarget"/>, firing its monitors with <paramref name="reason"/>.</summary>
+    internal void RemoveTarget(Pid pid, ExitReason reason)
+    {
+        if (_processes.Remove(pid.Id))
+        {
+            Monitors.ProcessExited(pid, reason);
+        }
+    }
+
+    internal bool TryResolveLocal(ProcessRef target, out Pid pid)
+    {
+        if (target.Node != Name)
+        {
+            pid = default;
+            return false;
+        }
+
+        if (target.IsPid)
+        {
+            pid = target.Pid;
+            return true;
+        }
+
+        return _processes.TryGetByName(target.Name!, out pid);
+    }
+
+    internal bool DeliverLocal(ProcessRef target, object message)
+    {
+        if (target.IsPid)
+        {
+            return target.Node == Name && _processes.TryGet(target.Id, out IMessageTarget? t) && t.Post(message);
+        }
+
+        return TryResolveLocal(target, out Pid pid) && _processes.TryGet(pid.Id, out IMessageTarget? named) && named.Post(message);
+    }
+
+    internal bool SendControl(NodeName node, object message, Pid watcher) =>
+        _peers.SendControl(node, message, ChannelOptions.DefaultName, PartitionHash.Of(watcher));
+
+    // ------------------------------------------------------------------ messaging
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to <paramref name="target"/> on any node (Erlang's <c>!</c>): locally the object
+    /// itself is delivered; remotely it is encoded now (so later changes to it are not seen) and sent on the
+    /// default channel. Returns false when the target's node is unknown or down (the message is dropped, as in Erlang).
+    /// </summary>
+    /// <exception cref="Serialization.TypeRegistrationException">The message's type cannot be sent to another node.</exception>
+    /// <exception cref="MessageTooLargeException">The message is larger than MaxFrameSize.</exception>
+    public bool Send(ProcessRef target, object message) => ForwardMessage(target.Node, target, message, default);
+
+    /// <summary>Partisan's <c>forward_message</c>: sends to <paramref name="target"/> on <paramref name="node"/> with channel and partition key options.</summary>
+    /// <exception cref="ArgumentException">The channel is not configured.</exception>
+    public bool ForwardMessage(NodeName node, ProcessRef target, object message, ForwardOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (node == Name)
+        {
+            return DeliverLocal(target, message);
+        }
+
+        return _peers.Forward(node, target, message, options);
+    }
+
+    /// <summary>Partisan's <c>cast_message</c>: sends to the process registered as <paramref name="name"/> on <paramref name="node"/>.</summary>
+    public bool CastMessage(NodeName node, string name, object message, ForwardOptions options = default) =>
+        ForwardMessage(node, ProcessRef.ForName(name, node), message, options);
+
+    /// <summary>Connected nodes, not including this one (Erlang's <c>nodes()</c>).</summary>
+    public IReadOnlyList<NodeName> Nodes() => _peers.ConnectedNodes;
+
+    /// <summary>Cluster members, including this node.</summary>
+    public IReadOnlyList<NodeName> Members() => _peers.Members;
+
+    /// <summary>True when at least one connection to <paramref name="node"/> (on <paramref name="channel"/>, if given) is open; always true for this node.</summary>
+    public bool IsConnected(NodeName node, string? channel = null) => node == Name || _peers.IsConnected(node, channel);
+
+    /// <summary>True when every connection of every channel to <paramref name="node"/> is open.</summary>
+    public bool IsFullyConnected(NodeName node) => node == Name || _peers.IsFullyConnected(node);
+
+    /// <summary>A reference unique in the cluster.</summary>
+    public Ref MakeRef() => new(Name, Interlocked.Increment(ref _nextRef));
+
+    // ------------------------------------------------------------------ monitors
+
+    /// <summary>
+    /// Monitors <paramref name="target"/> for the local process <paramref name="watcher"/>: it receives a <see cref="Down"/>
+    /// when the target exits (<c>noproc</c> if it does not exist), or its node is disconnected (<c>noconnection</c>).
+    /// </summary>
+    public Ref Monitor(Pid watcher, ProcessRef target)
+    {
+        CheckLocal(watcher);
+        return Monitors.Monitor(watcher, target);
+    }
+
+    /// <summary>Removes a monitor; false if it was not active (already fired or removed).</summary>
+    public bool Demonitor(Ref monitorRef) => Monitors.Demonitor(monitorRef);
+
+    /// <summary>Erlang's <c>monitor_node</c>: <paramref name="watcher"/> gets a <see cref="NodeDown"/> when <paramref name="node"/> disconnects (at once if it is not connected).</summary>
+    public void MonitorNode(Pid watcher, NodeName node, bool enable = true)
+    {
+        CheckLocal(watcher);
+        Monitors.MonitorNode(watcher, node, enable);
+    }
+
+    /// <summary>Erlang's <c>monitor_nodes</c>: <paramref name="watcher"/> gets <see cref="NodeUp"/> and <see cref="NodeDown"/> for every node.</summary>
+    public void MonitorNodes(Pid watcher, bool enable = true)
+    {
+        CheckLocal(watcher);
+        Monitors.MonitorNodes(watcher, enable);
+    }
+
+    private void CheckLocal(Pid watcher)
+    {
+        if (watcher.Node != Name)
+        {
+            throw new ArgumentException($"The watcher {watcher} is not a process of {Name}.", nameof(watcher));
+        }
+    }
+
+    // ------------------------------------------------------------------ cluster
+
+    /// <summary>Joins the cluster of the node at <paramref name="address"/> (<c>host:port</c>).</summary>
+    public Task JoinAsync(string address, CancellationToken cancellationToken = default) =>
+        _peers.JoinAsync(ListenAddress.Parse(address), cancellationToken);
+
+    /// <summary>Joins the cluster of the node at <paramref name="address"/>.</summary>
+    public Task JoinAsync(ListenAddress address, CancellationToken cancellationToken = default) =>
+        _peers.JoinAsync(address, cancellationToken);
+
+    /// <summary>Joins the node described by <paramref name="spec"/>.</summary>
+    public Task JoinAsync(NodeSpec spec, CancellationToken cancellationToken = default) =>
+        _peers.JoinAsync(spec, cancellationToken);
+
+    /// <summary>Leaves the cluster (this node ends up alone).</summary>
+    public Task LeaveAsync(CancellationToken cancellationToken = default) => _peers.LeaveAsync(cancellationToken);
+
+    /// <summary>Removes <paramref name="node"/> from the cluster.</summary>
+    public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => _peers.LeaveAsync(node, cancellationToken);
+
+    /// <summary>Calls <paramref name="callback"/> when a node (or only <paramref name="node"/>) comes up.</summary>
+    public IDisposable OnUp(Action<NodeName> callback, NodeName? node = null) => _peers.OnUp(callback, node);
+
+    /// <summary>Calls <paramref name="callback"/> when a node (or only <paramref name="node"/>) goes down.</summary>
+    public IDisposable OnDown(Action<NodeName, string> callback, NodeName? node = null) => _peers.OnDown(callback, node);
+
+    /// <inheritdoc />
+    public override string ToString() => Name.ToString();
+}

@@ -1,0 +1,197 @@
+using Partisan.Membership;
+using Partisan.Serialization;
+using Partisan.Transport;
+
+namespace Partisan;
+
+/// <summary>
+/// Configuration of a node. The scalar settings bind from <c>IConfiguration</c> (section <c>Partisan</c>);
+/// the transport, TLS, type registry, clock and overlay are set in code. <see cref="Validate"/> lists
+/// every problem; a node refuses to start with any.
+/// </summary>
+public sealed class PartisanOptions
+{
+    /// <summary>This node's name, <c>name@host</c>. Required.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>Addresses to listen on, <c>host:port</c>; port 0 picks a free one. Empty means <c>127.0.0.1:0</c>.</summary>
+    public List<string> ListenAddresses { get; } = new();
+
+    /// <summary>
+    /// The shared secret nodes prove they know (HMAC-SHA256 challenge-response; never sent). Nodes with
+    /// different secrets refuse each other. When unset, a fixed development secret is used and a warning logged.
+    /// </summary>
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>Nodes to join on start, as <c>host:port</c>.</summary>
+    public List<string> Seeds { get; } = new();
+
+    /// <summary>Channels besides <c>default</c> and <c>membership</c> (which always exist; configure them here to change their options).</summary>
+    public List<ChannelOptions> Channels { get; } = new();
+
+    /// <summary>The largest frame accepted or sent, in bytes (default 64 MiB). Larger messages fail at the sender; larger frames close the connection.</summary>
+    public int MaxFrameSize { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Messages at least this large (serialized) are compressed on channels with compression.</summary>
+    public int CompressionThreshold { get; set; } = 512;
+
+    /// <summary>Bytes that may wait to be sent on one connection before further messages are dropped.</summary>
+    public long MaxPendingBytesPerConnection { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How often membership is gossiped and connections are checked.</summary>
+    public TimeSpan GossipInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long opening a TCP connection may take.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the Partisan handshake may take.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First delay before redialing a peer after a failure; doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between redials.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Keep-alive pings.</summary>
+    public KeepAliveOptions KeepAlive { get; } = new();
+
+    /// <summary>How pids, refs and names are encoded on the wire (reading accepts both).</summary>
+    public RemoteRefFormat RemoteRefFormat { get; set; } = RemoteRefFormat.Tuple;
+
+    /// <summary>Pad URI-form references to 65 bytes, as Partisan's <c>remote_ref_binary_padding</c>.</summary>
+    public bool RemoteRefUriPadding { get; set; }
+
+    /// <summary>The transport; default TCP (with <see cref="Tls"/> if set).</summary>
+    public ITransport? Transport { get; set; }
+
+    /// <summary>TLS for the default TCP transport.</summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>The types this node can send and receive; default <see cref="TypeRegistry.Default"/>.</summary>
+    public TypeRegistry? TypeRegistry { get; set; }
+
+    /// <summary>The clock for timers, timeouts, gossip and keep-alive; default <see cref="System.TimeProvider.System"/>.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Makes the overlay's membership strategy; default full mesh.</summary>
+    public Func<IMembershipStrategy>? MembershipStrategy { get; set; }
+
+    /// <summary>The development secret used when <see cref="ClusterSecret"/> is unset.</summary>
+    public const string DevelopmentSecret = "partisan-development-secret";
+
+    /// <summary>Every problem with these options, one sentence each; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(NodeName))
+        {
+            errors.Add("NodeName is required (e.g. 'a@127.0.0.1').");
+        }
+        else if (Partisan.NodeName.Validate(NodeName) is { } nameError)
+        {
+            errors.Add("NodeName: " + nameError);
+        }
+
+        foreach (string address in ListenAddresses)
+        {
+            CheckAddress(errors, "ListenAddresses", address);
+        }
+
+        foreach (string seed in Seeds)
+        {
+            CheckAddress(errors, "Seeds", seed);
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ChannelOptions channel in Channels)
+        {
+            if (channel is null)
+            {
+                errors.Add("Channels: an entry is empty.");
+                continue;
+            }
+
+            if (channel.Validate() is { } channelError)
+            {
+                errors.Add("Channels: " + channelError);
+            }
+
+            if (!names.Add(channel.Name))
+            {
+                errors.Add($"Channels: '{channel.Name}' is configured twice.");
+            }
+        }
+
+        if (MaxFrameSize is < 1024 or > 1024 * 1024 * 1024)
+        {
+            errors.Add($"MaxFrameSize must be between 1 KiB and 1 GiB, not {MaxFrameSize}.");
+        }
+
+        if (CompressionThreshold < 0)
+        {
+            errors.Add("CompressionThreshold must not be negative.");
+        }
+
+        if (MaxPendingBytesPerConnection < MaxFrameSize)
+        {
+            errors.Add("MaxPendingBytesPerConnection must be at least MaxFrameSize.");
+        }
+
+        CheckPositive(errors, nameof(GossipInterval), GossipInterval);
+        CheckPositive(errors, nameof(ConnectTimeout), ConnectTimeout);
+        CheckPositive(errors, nameof(HandshakeTimeout), HandshakeTimeout);
+        CheckPositive(errors, nameof(ReconnectMinDelay), ReconnectMinDelay);
+        if (ReconnectMaxDelay < ReconnectMinDelay)
+        {
+            errors.Add("ReconnectMaxDelay must not be shorter than ReconnectMinDelay.");
+        }
+
+        if (KeepAlive.Enabled)
+        {
+            CheckPositive(errors, "KeepAlive.IdleTimeout", KeepAlive.IdleTimeout);
+            CheckPositive(errors, "KeepAlive.Interval", KeepAlive.Interval);
+            if (KeepAlive.MaxAttempts < 1)
+            {
+                errors.Add("KeepAlive.MaxAttempts must be at least 1.");
+            }
+        }
+
+        if (!Enum.IsDefined(RemoteRefFormat))
+        {
+            errors.Add($"RemoteRefFormat '{RemoteRefFormat}' is not Tuple or Uri.");
+        }
+
+        if (ClusterSecret is { Length: < 8 })
+        {
+            errors.Add("ClusterSecret must be at least 8 characters.");
+        }
+
+        if (Tls is not null && (Tls.Server is null || Tls.Client is null))
+        {
+            errors.Add("Tls needs both Server and Client options.");
+        }
+
+        return errors;
+    }
+
+    private static void CheckAddress(List<string> errors, string what, string address)
+    {
+        try
+        {
+            ListenAddress.Parse(address);
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"{what}: {ex.Message}");
+        }
+    }
+
+    private static void CheckPositive(List<string> errors, string what, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{what} must be positive, not {value}.");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Threading.Channels;
+
+namespace Partisan.Processes;
+
+/// <summary>A process on this node: a mailbox (single reader) and the task running its body.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer and may be cancelled after exit; it is left to the GC.")]
+internal sealed class LocalProcess : IMessageTarget
+{
+    private readonly Channel<object> _mailbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
+    });
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource<ExitReason> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ExitReason? _reason;
+    private int _cleanedUp;
+
+    public LocalProcess(Pid pid, string? name)
+    {
+        Pid = pid;
+        Name = name;
+    }
+
+    public Pid Pid { get; }
+
+    public string? Name { get; }
+
+    public ChannelReader<object> Mailbox => _mailbox.Reader;
+
+    public CancellationToken Stopping => _stopping.Token;
+
+    public Task<ExitReason> Exited => _exited.Task;
+
+    public ExitReason? Reason => Volatile.Read(ref _reason);
+
+    public bool Post(object message) => _mailbox.Writer.TryWrite(message);
+
+    /// <summary>Records the exit reason (first one wins), stops the mailbox and signals the body. True if this call decided the reason.</summary>
+    public bool TryTerminate(ExitReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _reason, reason, null) is not null)
+        {
+            return false;
+        }
+
+        _mailbox.Writer.TryComplete();
+        _stopping.Cancel();
+        return true;
+    }
+
+    /// <summary>True exactly once: the caller runs the exit clean-up.</summary>
+    public bool BeginCleanup() => Interlocked.Exchange(ref _cleanedUp, 1) == 0;
+
+    public void CompleteExit() => _exited.TrySetResult(_reason ?? ExitReason.Normal);
+}

@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Partisan.Serialization;
+
+namespace Partisan.Transport;
+
+/// <summary>Frames are a 4-byte big-endian length, then the body (first byte: <see cref="FrameType"/>).</summary>
+internal static class FrameCodec
+{
+    public const int HeaderSize = 4;
+
+    /// <summary>Cuts one frame off the front of <paramref name="buffer"/> if it is all there.</summary>
+    /// <exception cref="ProtocolException">The declared length is 0 or above <paramref name="maxFrameSize"/>.</exception>
+    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameSize, out ReadOnlySequence<byte> frame)
+    {
+        if (buffer.Length < HeaderSize)
+        {
+            frame = default;
+            return false;
+        }
+
+        uint length;
+        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        if (first.Length >= HeaderSize)
+        {
+            length = BinaryPrimitives.ReadUInt32BigEndian(first);
+        }
+        else
+        {
+            Span<byte> header = stackalloc byte[HeaderSize];
+            buffer.Slice(0, HeaderSize).CopyTo(header);
+            length = BinaryPrimitives.ReadUInt32BigEndian(header);
+        }
+
+        if (length == 0 || length > (uint)maxFrameSize)
+        {
+            throw new ProtocolException(length == 0
+                ? "Received an empty frame."
+                : $"Received a frame of {length} bytes; the maximum is {maxFrameSize} (MaxFrameSize).");
+        }
+
+        if (buffer.Length < HeaderSize + length)
+        {
+            frame = default;
+            return false;
+        }
+
+        frame = buffer.Slice(HeaderSize, length);
+        buffer = buffer.Slice(HeaderSize + length);
+        return true;
+    }
+
+    /// <summary>Writes a frame whose body is in <paramref name="body"/> (segment by segment).</summary>
+    public static void WriteFrame(PipeWriter output, WireBuffer body)
+    {
+        long length = body.WrittenCount;
+        Span<byte> header = output.GetSpan(HeaderSize);
+        BinaryPrimitives.WriteUInt32BigEndian(header, checked((uint)length));
+        output.Advance(HeaderSize);
+        int segments = body.SegmentCount;
+        for (int i = 0; i < segments; i++)
+        {
+            output.Write(body.GetSegment(i).Span);
+        }
+    }
+
+    /// <summary>Writes a frame and flushes; for the handshake.</summary>
+    public static async ValueTask WriteFrameAsync(PipeWriter output, WireBuffer body, CancellationToken cancellationToken)
+    {
+        WriteFrame(output, body);
+        FlushResult result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCompleted)
+        {
+            throw new IOException("The connection closed while writing.");
+        }
+    }
+
+    /// <summary>Reads one whole frame into a new array; for the handshake, whose frames are small.</summary>
+    public static async ValueTask<byte[]> ReadFrameAsync(PipeReader input, int maxFrameSize, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (TryReadFrame(ref buffer, maxFrameSize, out ReadOnlySequence<byte> frame))
+            {
+                byte[] bytes = frame.ToArray();
+                input.AdvanceTo(buffer.Start);
+                return bytes;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                throw new IOException("The connection closed during the handshake.");
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Partisan.Transport;
+
+/// <summary>The first byte of every frame body. See docs/wire.md.</summary>
+internal enum FrameType : byte
+{
+    Hello = 1,
+    Challenge = 2,
+    Auth = 3,
+    Welcome = 4,
+    Reject = 5,
+    Message = 10,
+    Control = 11,
+    Ping = 12,
+    Pong = 13,
+    Goodbye = 14,
+}
+
+/// <summary>Flags byte of a <see cref="FrameType.Message"/> frame.</summary>
+[Flags]
+internal enum MessageFlags : byte
+{
+    None = 0,
+    TargetIsName = 1,
+    Compressed = 2,
+}

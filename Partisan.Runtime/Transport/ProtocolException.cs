@@ -1,0 +1,87 @@
+namespace Partisan.Transport;
+
+/// <summary>A peer broke the wire protocol (bad frame length, unknown frame type, malformed header); the connection is closed.</summary>
+public class ProtocolException : PartisanException
+{
+    /// <summary>Creates an exception with no message.</summary>
+    public ProtocolException()
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public ProtocolException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and an inner exception.</summary>
+    public ProtocolException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The handshake with a peer failed: wrong cluster secret, incompatible protocol version, unknown
+/// channel, not a Partisan peer, or a timeout. <see cref="Exception.Message"/> says which.
+/// </summary>
+public class HandshakeException : PartisanException
+{
+    /// <summary>Creates an exception with no message.</summary>
+    public HandshakeException()
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public HandshakeException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and an inner exception.</summary>
+    public HandshakeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception with a reason code.</summary>
+    public HandshakeException(HandshakeFailure reason, string message)
+        : base(message)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Why the handshake failed.</summary>
+    public HandshakeFailure Reason { get; }
+}
+
+/// <summary>Why a handshake failed.</summary>
+public enum HandshakeFailure : byte
+{
+    /// <summary>Unspecified.</summary>
+    Unknown = 0,
+
+    /// <summary>The peers do not share the cluster secret.</summary>
+    AuthenticationFailed = 1,
+
+    /// <summary>The peers speak different protocol versions.</summary>
+    VersionMismatch = 2,
+
+    /// <summary>The connection's channel is not configured on the acceptor, or the index is out of range.</summary>
+    UnknownChannel = 3,
+
+    /// <summary>The peer is not a Partisan node (bad magic) or sent a malformed handshake.</summary>
+    NotAPartisanPeer = 4,
+
+    /// <summary>A connection for this (node pair, channel, index) already exists and wins the tie-break.</summary>
+    Duplicate = 5,
+
+    /// <summary>The peer's name is invalid, is this node's own, or is not the node that was expected.</summary>
+    BadPeerName = 6,
+
+    /// <summary>The handshake took too long.</summary>
+    Timeout = 7,
+
+    /// <summary>The acceptor is shutting down or has left the cluster.</summary>
+    ShuttingDown = 8,
+}
