@@ -34,6 +34,8 @@ internal static class BuiltInFormatters
         registry.RegisterInternal(new DownFormatter(), WireTypeIds.Down);
         registry.RegisterInternal(new NodeUpFormatter(), WireTypeIds.NodeUp);
         registry.RegisterInternal(new NodeDownFormatter(), WireTypeIds.NodeDown);
+        registry.RegisterInternal(new MembershipStateFormatter(), WireTypeIds.MembershipState);
+        registry.RegisterInternal(new NodeSpecFormatter(), WireTypeIds.NodeSpec);
         registry.AddMemberFormatter<object?>(new ObjectFormatter());
         Monitoring.ControlTypeIds.Register(registry);
     }

@@ -49,6 +49,12 @@ public static class WireTypeIds
     /// <summary>First id of runtime-internal messages.</summary>
     public const uint FirstInternal = 150;
 
+    /// <summary>The full-mesh membership CRDT, <see cref="Partisan.Membership.MembershipState"/>.</summary>
+    public const uint MembershipState = FirstInternal + 0;
+
+    /// <summary>A node's <see cref="Partisan.NodeSpec"/>.</summary>
+    public const uint NodeSpec = FirstInternal + 1;
+
     /// <summary>First id available to user types.</summary>
     public const uint FirstUser = 1000;
 

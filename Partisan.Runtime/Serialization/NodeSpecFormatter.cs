@@ -1,0 +1,158 @@
+namespace Partisan.Serialization;
+
+/// <summary>
+/// Formatter for <see cref="NodeSpec"/>, an object (see <see cref="WireWriter.BeginObject"/>) of 4 members:
+/// <list type="number">
+/// <item>the name (<see cref="NodeNameFormatter"/>);</item>
+/// <item>the incarnation, a zig-zag varint;</item>
+/// <item>the listen addresses: a varint count, then per address the host (string) and the port (varint);</item>
+/// <item>the channels: a varint count, then per channel an object of 4 members: name (string),
+/// parallelism (varint), monotonic (bool), compression (byte).</item>
+/// </list>
+/// Later versions may append members to either object; readers skip them. Reading validates everything:
+/// the name, hosts (1 to 255 characters), ports (0 to 65535), channel options, and that channel names
+/// do not repeat; any violation throws <see cref="WireFormatException"/>.
+/// </summary>
+public sealed class NodeSpecFormatter : WireFormatter<NodeSpec>
+{
+    private const int MaxHostLength = 255;
+
+    /// <inheritdoc />
+    public override void Write(ref WireWriter writer, NodeSpec value) => Encode(ref writer, value);
+
+    /// <inheritdoc />
+    public override NodeSpec Read(ref WireReader reader) => Decode(ref reader);
+
+    /// <summary>Writes <paramref name="value"/>.</summary>
+    internal static void Encode(ref WireWriter writer, NodeSpec value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        WireObjectScope scope = writer.BeginObject(4);
+        NodeNameFormatter.Encode(ref writer, value.Name);
+        writer.WriteVarInt64(value.Incarnation);
+
+        IReadOnlyList<ListenAddress> addresses = value.ListenAddresses;
+        writer.WriteVarUInt32((uint)addresses.Count);
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            ListenAddress address = addresses[i];
+            string? error = ValidateHost(address.Host) ?? ValidatePort(address.Port);
+            if (error is not null)
+            {
+                throw new WireFormatException($"Cannot write the spec of {value.Name}: {error}");
+            }
+
+            writer.WriteString(address.Host);
+            writer.WriteVarUInt32((uint)address.Port);
+        }
+
+        IReadOnlyList<ChannelOptions> channels = value.Channels;
+        writer.WriteVarUInt32((uint)channels.Count);
+        for (int i = 0; i < channels.Count; i++)
+        {
+            ChannelOptions channel = channels[i];
+            WireObjectScope channelScope = writer.BeginObject(4);
+            writer.WriteString(channel.Name);
+            writer.WriteVarUInt32((uint)channel.Parallelism);
+            writer.WriteBool(channel.Monotonic);
+            writer.WriteByte((byte)channel.Compression);
+            writer.EndObject(channelScope);
+        }
+
+        writer.EndObject(scope);
+    }
+
+    /// <summary>Reads and validates a spec.</summary>
+    internal static NodeSpec Decode(ref WireReader reader)
+    {
+        WireObjectScope scope = reader.BeginObject(out int members);
+        if (members < 4)
+        {
+            throw new WireFormatException($"A node spec has {members} members; 4 are required.");
+        }
+
+        NodeName name = NodeNameFormatter.Decode(ref reader);
+        long incarnation = reader.ReadVarInt64();
+
+        // Smallest address: a 1-character host (2 bytes) and a 1-byte port.
+        int addressCount = reader.ReadCount("listen address", 3);
+        var addresses = new ListenAddress[addressCount];
+        for (int i = 0; i < addressCount; i++)
+        {
+            string? host = reader.ReadString();
+            uint port = reader.ReadVarUInt32();
+            string? error = ValidateHost(host) ?? (port > 65535 ? $"port {port} is out of range." : null);
+            if (error is not null)
+            {
+                throw new WireFormatException($"Invalid listen address in the spec of {name}: {error}");
+            }
+
+            addresses[i] = new ListenAddress(host!, (int)port);
+        }
+
+        // Smallest channel object: 4-byte length, member count, 1-character name (2 bytes), 3 one-byte fields.
+        int channelCount = reader.ReadCount("channel", 10);
+        var channels = new ChannelOptions[channelCount];
+        HashSet<string>? seen = channelCount > 8 ? new HashSet<string>(channelCount, StringComparer.Ordinal) : null;
+        for (int i = 0; i < channelCount; i++)
+        {
+            ChannelOptions channel = DecodeChannel(ref reader, name);
+            bool duplicate = seen is not null ? !seen.Add(channel.Name) : IndexOfChannel(channels, i, channel.Name) >= 0;
+            if (duplicate)
+            {
+                throw new WireFormatException($"The spec of {name} lists channel '{channel.Name}' twice.");
+            }
+
+            channels[i] = channel;
+        }
+
+        reader.EndObject(scope);
+        return new NodeSpec(name, addresses, channels, incarnation);
+    }
+
+    private static ChannelOptions DecodeChannel(ref WireReader reader, NodeName node)
+    {
+        WireObjectScope scope = reader.BeginObject(out int members);
+        if (members < 4)
+        {
+            throw new WireFormatException($"A channel in the spec of {node} has {members} members; 4 are required.");
+        }
+
+        string? name = reader.ReadString();
+        uint parallelism = reader.ReadVarUInt32();
+        bool monotonic = reader.ReadBool();
+        var compression = (ChannelCompression)reader.ReadByte();
+        reader.EndObject(scope);
+
+        string? error = ChannelOptions.ValidateName(name)
+            ?? (parallelism is < 1 or > ChannelOptions.MaxParallelism
+                ? $"Channel '{name}': parallelism {parallelism} is not between 1 and {ChannelOptions.MaxParallelism}."
+                : !Enum.IsDefined(compression) ? $"Channel '{name}': unknown compression {(byte)compression}." : null);
+        if (error is not null)
+        {
+            throw new WireFormatException($"Invalid channel in the spec of {node}: {error}");
+        }
+
+        return new ChannelOptions(name!, (int)parallelism, monotonic, compression);
+    }
+
+    private static int IndexOfChannel(ChannelOptions[] channels, int count, string name)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (string.Equals(channels[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string? ValidateHost(string? host) =>
+        string.IsNullOrEmpty(host) ? "the host is empty."
+        : host.Length > MaxHostLength ? $"the host is {host.Length} characters long; at most {MaxHostLength} are allowed."
+        : null;
+
+    private static string? ValidatePort(int port) => port is < 0 or > 65535 ? $"port {port} is out of range." : null;
+}
