@@ -384,7 +384,11 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         }
     }
 
-    private void PublishRoutes() => _routes = _peers.ToFrozenDictionary();
+    private void PublishRoutes()
+    {
+        _routes = _peers.ToFrozenDictionary();
+        PublishConnected();
+    }
 
     // ---------------------------------------------------------------- connections
 
