@@ -20,6 +20,18 @@ public static class Eventually
     }
 
     /// <summary>Awaits <paramref name="task"/> with a bound, failing with <paramref name="what"/> if it does not finish.</summary>
+    public static async Task Within(Task task, string what, TimeSpan? timeout = null)
+    {
+        Task winner = await Task.WhenAny(task, Task.Delay(timeout ?? DefaultTimeout));
+        if (winner != task)
+        {
+            throw new TimeoutException($"Timed out waiting for {what}.");
+        }
+
+        await task;
+    }
+
+    /// <summary>Awaits <paramref name="task"/> with a bound, failing with <paramref name="what"/> if it does not finish.</summary>
     public static async Task<T> Within<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {
         Task winner = await Task.WhenAny(task, Task.Delay(timeout ?? DefaultTimeout));
