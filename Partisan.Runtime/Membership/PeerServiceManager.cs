@@ -182,7 +182,7 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         List<NodeName>? stale = null;
         foreach (PeerRoute route in _peers.Values)
         {
-            if (!route.IsMember && route.LiveSlots() == 0 && !HasDial(route))
+            if (!route.IsMember && route.Connected == 0 && route.LiveSlots() == 0 && !HasDial(route))
             {
                 (stale ??= new List<NodeName>()).Add(route.Name);
             }
@@ -850,6 +850,24 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         }
 
         return false;
+    }
+
+    /// <summary>The open connections (a snapshot, for diagnostics and tests).</summary>
+    internal IReadOnlyList<PeerConnection> OpenConnections()
+    {
+        var open = new List<PeerConnection>();
+        foreach (PeerRoute route in _routes.Values)
+        {
+            foreach (ConnectionSlot slot in route.AllSlots)
+            {
+                if (slot.Current is { IsClosed: false } connection)
+                {
+                    open.Add(connection);
+                }
+            }
+        }
+
+        return open;
     }
 
     public bool IsFullyConnected(NodeName node) =>

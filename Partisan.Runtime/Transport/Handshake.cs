@@ -120,6 +120,10 @@ internal static class Handshake
         {
             throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"Malformed handshake from {connection.RemoteEndPoint}: {ex.Message}");
         }
+        catch (IOException ex)
+        {
+            throw new HandshakeException(HandshakeFailure.Unknown, $"The connection with {connection.RemoteEndPoint} closed during the handshake ({ex.Message}); the peer may use TLS when this node does not, or the other way round.");
+        }
     }
 
     /// <summary>
@@ -241,6 +245,10 @@ internal static class Handshake
         catch (ProtocolException ex)
         {
             throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"Malformed handshake from {connection.RemoteEndPoint}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            throw new HandshakeException(HandshakeFailure.Unknown, $"The connection with {connection.RemoteEndPoint} closed during the handshake ({ex.Message}); the peer may use TLS when this node does not, or the other way round.");
         }
     }
 

@@ -79,6 +79,9 @@ internal sealed class PeerConnection
 
     public bool IsClosed => _closeReason is not null;
 
+    /// <summary>Pings sent since the last frame arrived (for diagnostics and tests).</summary>
+    internal int PingsUnanswered => Volatile.Read(ref _pingsUnanswered);
+
     public string RemoteEndPoint => _transport.RemoteEndPoint;
 
     /// <summary>Starts the loops; the owner hears of the end through <see cref="IConnectionOwner.ConnectionClosed"/>.</summary>

@@ -103,7 +103,12 @@ public sealed class TestNodes : IAsyncDisposable
 /// <summary>Logging for tests: warnings and above to the console, so failures show their context.</summary>
 public static class TestLogging
 {
-    public static ILoggerFactory Factory { get; } = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Warning).AddSimpleConsoleIfAvailable());
-
-    private static ILoggingBuilder AddSimpleConsoleIfAvailable(this ILoggingBuilder builder) => builder;
+    public static ILoggerFactory Factory { get; } = LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(Environment.GetEnvironmentVariable("PARTISAN_TEST_LOG") == "debug" ? LogLevel.Debug : LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("PARTISAN_TEST_LOG") is not null)
+        {
+            builder.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        }
+    });
 }
