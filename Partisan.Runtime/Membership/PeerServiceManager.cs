@@ -612,6 +612,7 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         }
 
         ConnectionSlot slot = route.Channels[request.Channel].Slots[request.Index];
+        PeerConnection? replaced = null;
         if (slot.Current is { IsClosed: false } existing)
         {
             if (existing.IsOutbound && Self < initiator.Name)
@@ -620,7 +621,7 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
                 return (null, (HandshakeFailure.Duplicate, "a connection opened by the lower-named node already serves this slot"));
             }
 
-            existing.Close("replaced");
+            replaced = existing; // closed once the new one is counted, so the node does not blink down and up
         }
         else if (slot.Dialing && Self < initiator.Name)
         {
@@ -629,12 +630,18 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
 
         var connection = new PeerConnection(transport, initiator, slot, outbound: false, this, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self);
         slot.Current = connection; // reserved until the welcome is sent
+        if (replaced is not null)
+        {
+            _replacing[connection] = replaced;
+        }
+
         return (connection, null);
     }
 
     private void InboundEstablished(PeerConnection connection)
     {
         ConnectionSlot slot = connection.Slot;
+        _replacing.Remove(connection, out PeerConnection? replaced);
         if (_stopped || !_peers.TryGetValue(connection.Peer.Name, out PeerRoute? route) || !ReferenceEquals(slot.Current, connection))
         {
             connection.Close("superseded");
@@ -652,15 +659,19 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         }
 
         connection.Start();
+        replaced?.Close("replaced");
     }
 
-    private static void Abandon(PeerConnection connection)
+    private void Abandon(PeerConnection connection)
     {
+        _replacing.Remove(connection, out PeerConnection? replaced);
         if (ReferenceEquals(connection.Slot.Current, connection))
         {
-            connection.Slot.Current = null;
+            connection.Slot.Current = replaced is { IsClosed: false } ? replaced : null;
         }
     }
+
+    private readonly Dictionary<PeerConnection, PeerConnection> _replacing = new();
 
     void IConnectionOwner.ConnectionClosed(PeerConnection connection, string reason) => Post(() => Closed(connection, reason));
 
