@@ -42,6 +42,7 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
     private Task? _loop;
     private ITimer? _tick;
     private bool _stopped;
+    private int _disposed;
 
     public PeerServiceManager(
         PartisanNode node,
@@ -1132,7 +1133,7 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
 
     public async ValueTask DisposeAsync()
     {
-        if (_loop is null)
+        if (_loop is null || Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }

@@ -183,6 +183,7 @@ public sealed class PartisanNode : IAsyncDisposable
     public Pid Spawn(Func<ProcessContext, Task> body, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == 2, this);
         if (name is not null && RegisteredName.Validate(name) is { } error)
         {
             throw new ArgumentException(error, nameof(name));

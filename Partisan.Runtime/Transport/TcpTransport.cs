@@ -122,6 +122,7 @@ public sealed class TcpTransport : ITransport
         private readonly TlsOptions? _tls;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _acceptLoop;
+        private int _disposed;
 
         public Listener(Socket socket, ListenAddress local, Func<ITransportConnection, Task> onAccepted, TlsOptions? tls)
         {
@@ -178,6 +179,11 @@ public sealed class TcpTransport : ITransport
 
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
             await _stop.CancelAsync().ConfigureAwait(false);
             _socket.Dispose();
             try
