@@ -751,6 +751,7 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         PublishConnected();
         Log.NodeDown(_logger, route.Name, reason);
         _node.Monitors.NodeDown(route.Name, reason);
+        _node.Calls.NodeDown(route.Name);
         foreach (Subscription subscription in SnapshotSubscriptions())
         {
             if (subscription.Down is not null && (subscription.Node is null || subscription.Node == route.Name))
@@ -1094,6 +1095,10 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         if (message is null || !_node.DeliverLocal(target, message))
         {
             _metrics.Dropped("no_process");
+            if (message is CallRequest call)
+            {
+                _node.Calls.SendFailure(call.Tag, ExitReason.NoProc, null, null);
+            }
         }
     }
 
@@ -1116,6 +1121,12 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
                 break;
             case ExitSignal signal:
                 _node.ExitLocal(signal.Target, signal.Reason);
+                break;
+            case CallReply reply:
+                _node.Calls.OnReply(reply.Tag, reply.Value);
+                break;
+            case CallFailure failure:
+                _node.Calls.OnFailure(failure.Tag, failure.Reason, failure.ErrorType, failure.ErrorMessage);
                 break;
             default:
                 Log.BadControlMessage(_logger, from.Peer.Name, $"unexpected control message {message?.GetType().Name ?? "null"}");

@@ -49,6 +49,7 @@ public sealed class PartisanNode : IAsyncDisposable
         Types.ThrowIfInvalid();
         WireContext = new WireContext(Types, options.RemoteRefFormat, options.RemoteRefUriPadding);
         Monitors = new MonitorRegistry(this);
+        Calls = new Calls.CallManager(this);
         Metrics = new PartisanMetrics(Name, () => _peers?.Members.Count ?? 1, meterFactory);
         _requestedAddresses = options.ListenAddresses.Count == 0
             ? [new ListenAddress("127.0.0.1", 0)]
@@ -131,6 +132,8 @@ public sealed class PartisanNode : IAsyncDisposable
     public PartisanMetrics Metrics { get; }
 
     internal MonitorRegistry Monitors { get; }
+
+    internal Calls.CallManager Calls { get; }
 
     /// <summary>The pid of the process whose code is running (Erlang's <c>self()</c>).</summary>
     /// <exception cref="InvalidOperationException">Not called from inside a process of this node.</exception>
@@ -243,6 +246,14 @@ public sealed class PartisanNode : IAsyncDisposable
         }
 
         Monitors.ProcessExited(process.Pid, final);
+        while (process.Mailbox.TryRead(out object? unread))
+        {
+            if (unread is CallRequest call)
+            {
+                Calls.SendFailure(call.Tag, final.IsNormal ? ExitReason.NoProc : final, null, null);
+            }
+        }
+
         process.CompleteExit();
     }
 
@@ -350,6 +361,9 @@ public sealed class PartisanNode : IAsyncDisposable
         return TryResolveLocal(target, out Pid pid) && _processes.TryGet(pid.Id, out IMessageTarget? named) && named.Post(message);
     }
 
+    internal void SendCallControl(NodeName node, object message, long key) =>
+        _peers.SendControl(node, message, ChannelOptions.DefaultName, key);
+
     internal bool SendControl(NodeName node, object message, Pid watcher) =>
         _peers.SendControl(node, message, ChannelOptions.DefaultName, PartitionHash.Of(watcher));
 
@@ -377,9 +391,39 @@ public sealed class PartisanNode : IAsyncDisposable
         return _peers.Forward(node, target, message, options);
     }
 
-    /// <summary>Partisan's <c>cast_message</c>: sends to the process registered as <paramref name="name"/> on <paramref name="node"/>.</summary>
+    /// <summary>
+    /// Partisan's <c>cast_message</c>: sends <paramref name="message"/> wrapped as a <see cref="CastRequest"/> (OTP's
+    /// <c>'$gen_cast'</c>) to the process registered as <paramref name="name"/> on <paramref name="node"/>.
+    /// </summary>
     public bool CastMessage(NodeName node, string name, object message, ForwardOptions options = default) =>
-        ForwardMessage(node, ProcessRef.ForName(name, node), message, options);
+        ForwardMessage(node, ProcessRef.ForName(name, node), new CastRequest(message), options);
+
+    /// <summary>Sends <paramref name="request"/> to <paramref name="server"/> as a <see cref="CastRequest"/> (a gen_server cast).</summary>
+    public bool Cast(ProcessRef server, object request, ForwardOptions options = default) =>
+        ForwardMessage(server.Node, server, new CastRequest(request), options);
+
+    /// <summary>The default call timeout, as in OTP (5 s).</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to <paramref name="server"/> as a <see cref="CallRequest"/> and waits for the reply
+    /// (OTP's <c>gen:call</c>). Fails with <see cref="CallTimeoutException"/> after <paramref name="timeout"/> (default 5 s, on
+    /// the node's clock), <see cref="CalleeDownException"/> when the server does not exist, exits before replying, or its node
+    /// goes down, and <see cref="CallFailedException"/> when its handler throws.
+    /// </summary>
+    public Task<object?> CallAsync(ProcessRef server, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Calls.CallAsync(server, request, timeout ?? DefaultCallTimeout, default, cancellationToken);
+
+    /// <summary>Like <see cref="CallAsync(ProcessRef, object, TimeSpan?, CancellationToken)"/>, with channel and partition key options.</summary>
+    public Task<object?> CallAsync(ProcessRef server, object request, ForwardOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Calls.CallAsync(server, request, timeout ?? DefaultCallTimeout, options, cancellationToken);
+
+    /// <summary>The handle to answer the call <paramref name="request"/> with.</summary>
+    public CallHandle HandleFor(CallRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new CallHandle(this, request.Tag);
+    }
 
     /// <summary>Connected nodes, not including this one (Erlang's <c>nodes()</c>).</summary>
     public IReadOnlyList<NodeName> Nodes() => _peers.ConnectedNodes;

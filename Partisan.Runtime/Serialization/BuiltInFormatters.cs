@@ -36,6 +36,11 @@ internal static class BuiltInFormatters
         registry.RegisterInternal(new NodeDownFormatter(), WireTypeIds.NodeDown);
         registry.RegisterInternal(new MembershipStateFormatter(), WireTypeIds.MembershipState);
         registry.RegisterInternal(new NodeSpecFormatter(), WireTypeIds.NodeSpec);
+        registry.RegisterInternal(new CallRequestFormatter(), WireTypeIds.CallRequest);
+        registry.RegisterInternal(new CastRequestFormatter(), WireTypeIds.CastRequest);
+        registry.RegisterInternal(new CallReplyFormatter(), WireTypeIds.CallReply);
+        registry.RegisterInternal(new CallFailureFormatter(), WireTypeIds.CallFailure);
+        registry.RegisterInternal(new StopRequestFormatter(), WireTypeIds.StopRequest);
         registry.AddMemberFormatter<object?>(new ObjectFormatter());
         Monitoring.ControlTypeIds.Register(registry);
     }

@@ -38,6 +38,11 @@ public static class WireTypeIds
     public const uint Down = 27;
     public const uint NodeUp = 28;
     public const uint NodeDown = 29;
+    public const uint CallRequest = 30;
+    public const uint CastRequest = 31;
+    public const uint CallReply = 32;
+    public const uint CallFailure = 33;
+    public const uint StopRequest = 34;
 
     public const uint ArrayOf = 100;
     public const uint ListOf = 101;

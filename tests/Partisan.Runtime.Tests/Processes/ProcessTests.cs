@@ -39,6 +39,8 @@ public class ProcessTests
         Assert.Contains("svc", node.RegisteredNames);
         Assert.Throws<ArgumentException>(() => node.Spawn(_ => Task.CompletedTask, "svc"));
         Assert.True(node.CastMessage(node.Name, "svc", "by name"));
+        Assert.Equal(new CastRequest("by name"), await probe.NextAsync());
+        Assert.True(node.Send(ProcessRef.ForName("svc", node.Name), "by name"));
         Assert.Equal("by name", await probe.NextAsync());
 
         Task<ExitReason> exited = node.WhenExited(probe.Pid);

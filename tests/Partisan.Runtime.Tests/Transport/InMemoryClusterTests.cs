@@ -12,7 +12,7 @@ public class InMemoryClusterTests
         await using var nodes = new TestNodes(network);
         PartisanNode[] cluster = await nodes.StartClusterAsync(10);
         var probe = Probe.Start(cluster[9], "inbox");
-        Assert.True(cluster[0].CastMessage(cluster[9].Name, "inbox", "through memory"));
+        Assert.True(cluster[0].Send(ProcessRef.ForName("inbox", cluster[9].Name), "through memory"));
         Assert.Equal("through memory", await probe.NextAsync());
 
         PartisanNode victim = cluster[5];

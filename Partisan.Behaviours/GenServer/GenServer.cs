@@ -1,0 +1,190 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Partisan.Behaviours;
+
+/// <summary>
+/// OTP's gen_server for Partisan: start a server process, call it, cast to it, stop it. Also a base
+/// class for hand-written servers (every callback defaults to doing nothing; an unexpected call fails).
+/// </summary>
+public abstract class GenServer : IGenServer
+{
+    /// <inheritdoc />
+    public virtual ValueTask InitAsync(GenServerContext context) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual ValueTask<CallResult> HandleCallAsync(object request, CallHandle from, GenServerContext context) =>
+        throw new InvalidOperationException($"{GetType().Name} does not handle calls of {request?.GetType().Name ?? "null"}.");
+
+    /// <inheritdoc />
+    public virtual ValueTask HandleCastAsync(object request, GenServerContext context) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual ValueTask HandleInfoAsync(object message, GenServerContext context) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual ValueTask TerminateAsync(ExitReason reason, GenServerContext context) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Starts a server on <paramref name="node"/>, optionally registered as <paramref name="name"/>; returns its pid once
+    /// <see cref="IGenServer.InitAsync"/> has completed.
+    /// </summary>
+    /// <exception cref="GenServerStartException">Init threw; the server exited.</exception>
+    public static Task<Pid> StartAsync(PartisanNode node, Func<IGenServer> factory, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(factory);
+        var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Spawn(ctx => RunAsync(ctx, factory, started), name);
+        return started.Task;
+    }
+
+    /// <summary>Starts a server and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
+    public static async Task<(Pid Pid, Ref Monitor)> StartMonitorAsync(PartisanNode node, Pid watcher, Func<IGenServer> factory, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Pid pid = await StartAsync(node, factory, name).ConfigureAwait(false);
+        return (pid, node.Monitor(watcher, pid));
+    }
+
+    /// <summary>Calls <paramref name="server"/> and returns its reply (default timeout 5 s).</summary>
+    public static Task<object?> CallAsync(PartisanNode node, ProcessRef server, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.CallAsync(server, request, timeout, cancellationToken);
+    }
+
+    /// <summary>Calls <paramref name="server"/> and returns its reply as <typeparamref name="TReply"/>.</summary>
+    /// <exception cref="CallFailedException">The reply is not a <typeparamref name="TReply"/>.</exception>
+    public static async Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef server, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        object? reply = await node.CallAsync(server, request, timeout, cancellationToken).ConfigureAwait(false);
+        return Cast<TReply>(server, reply);
+    }
+
+    /// <summary>Calls with channel and partition-key options.</summary>
+    public static async Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef server, object request, ForwardOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        object? reply = await node.CallAsync(server, request, options, timeout, cancellationToken).ConfigureAwait(false);
+        return Cast<TReply>(server, reply);
+    }
+
+    private static TReply Cast<TReply>(ProcessRef server, object? reply) => reply switch
+    {
+        TReply typed => typed,
+        null when default(TReply) is null => default!,
+        _ => throw new CallFailedException(server, typeof(InvalidCastException).FullName!, $"The reply is {reply?.GetType().Name ?? "null"}, not {typeof(TReply).Name}."),
+    };
+
+    /// <summary>Casts <paramref name="request"/> to <paramref name="server"/> (fire and forget).</summary>
+    public static bool Cast(PartisanNode node, ProcessRef server, object request, ForwardOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.Cast(server, request, options);
+    }
+
+    /// <summary>Stops <paramref name="server"/> with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+    public static Task StopAsync(PartisanNode node, ProcessRef server, ExitReason? reason = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.CallAsync(server, new StopRequest(reason ?? ExitReason.Normal), timeout ?? Timeout.InfiniteTimeSpan);
+    }
+
+    [SuppressMessage("Design", "CA1031", Justification = "Any failure of a callback stops the server with that error, as in OTP.")]
+    private static async Task RunAsync(ProcessContext process, Func<IGenServer> factory, TaskCompletionSource<Pid> started)
+    {
+        var context = new GenServerContext(process);
+        IGenServer server;
+        try
+        {
+            server = factory();
+            await server.InitAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            started.TrySetException(new GenServerStartException($"The server failed to start: {ex.Message}", ex));
+            throw;
+        }
+
+        started.TrySetResult(process.Self);
+        ExitReason reason = ExitReason.Normal;
+        CallHandle? stopper = null;
+        try
+        {
+            while (context.StopReason is null)
+            {
+                object message = await process.ReceiveAsync().ConfigureAwait(false);
+                switch (message)
+                {
+                    case CallRequest { Request: StopRequest stop } call:
+                        stopper = process.Node.HandleFor(call);
+                        context.Stop(stop.Reason);
+                        break;
+                    case CallRequest call:
+                        await HandleCallAsync(server, context, process.Node.HandleFor(call), call.Request).ConfigureAwait(false);
+                        break;
+                    case CastRequest cast:
+                        await server.HandleCastAsync(cast.Request, context).ConfigureAwait(false);
+                        break;
+                    default:
+                        await server.HandleInfoAsync(message, context).ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            reason = context.StopReason;
+        }
+        catch (OperationCanceledException) when (process.Stopping.IsCancellationRequested)
+        {
+            reason = ExitReason.Killed; // told to exit from outside: terminate still runs
+        }
+        catch (Exception ex)
+        {
+            reason = ExitReason.FromException(ex);
+        }
+
+        try
+        {
+            await server.TerminateAsync(reason, context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            reason = ExitReason.FromException(ex);
+        }
+
+        context.FailOutstanding(reason);
+        stopper?.Reply(null);
+        if (reason != ExitReason.Normal)
+        {
+            process.Exit(reason);
+        }
+    }
+
+    private static async Task HandleCallAsync(IGenServer server, GenServerContext context, CallHandle from, object request)
+    {
+        context.Track(from);
+        CallResult result;
+        try
+        {
+            result = await server.HandleCallAsync(request, from, context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            context.Untrack(from);
+            from.Fail(ex);
+            throw;
+        }
+
+        if (result.HasReply)
+        {
+            context.Untrack(from);
+            from.Reply(result.Value);
+        }
+
+        if (result.StopReason is { } stop)
+        {
+            context.Stop(stop);
+        }
+    }
+}

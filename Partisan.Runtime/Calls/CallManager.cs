@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+
+namespace Partisan.Calls;
+
+/// <summary>
+/// Request/reply for one node: the calls it is waiting on, by tag. No monitor or temporary process is
+/// made per call; instead a call fails promptly because (1) a node that cannot deliver a
+/// <see cref="CallRequest"/> answers <c>noproc</c>, (2) a process that exits fails the calls still in its
+/// mailbox, and behaviours fail the calls they hold, and (3) when a node goes down every call to it fails
+/// with <c>noconnection</c>. A reply after the timeout finds no entry and is dropped.
+/// </summary>
+internal sealed class CallManager
+{
+    private readonly PartisanNode _node;
+    private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
+
+    public CallManager(PartisanNode node) => _node = node;
+
+    public int PendingCount => _pending.Count;
+
+    private sealed class PendingCall(ProcessRef server) : TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public ProcessRef Server { get; } = server;
+    }
+
+    public async Task<object?> CallAsync(ProcessRef server, object request, TimeSpan timeout, ForwardOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Ref tag = _node.MakeRef();
+        var pending = new PendingCall(server);
+        _pending[tag.Id] = pending;
+        try
+        {
+            if (!_node.ForwardMessage(server.Node, server, new CallRequest(tag, request), options))
+            {
+                throw new CalleeDownException(server, server.Node == _node.Name ? ExitReason.NoProc : ExitReason.NoConnection);
+            }
+
+            if (timeout == Timeout.InfiniteTimeSpan && !cancellationToken.CanBeCanceled)
+            {
+                return await pending.Task.ConfigureAwait(false);
+            }
+
+            using var timer = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, _node.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+            using CancellationTokenRegistration registration = linked.Token.Register(static state =>
+            {
+                var (call, timedOut, limit, token) = ((PendingCall, CancellationTokenSource, TimeSpan, CancellationToken))state!;
+                if (timedOut.IsCancellationRequested)
+                {
+                    call.TrySetException(new CallTimeoutException(call.Server, limit));
+                }
+                else
+                {
+                    call.TrySetCanceled(token);
+                }
+            }, (pending, timer, timeout, cancellationToken));
+            return await pending.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            _pending.TryRemove(tag.Id, out _);
+        }
+    }
+
+    public void OnReply(Ref tag, object? value)
+    {
+        if (tag.Node == _node.Name && _pending.TryRemove(tag.Id, out PendingCall? call))
+        {
+            call.TrySetResult(value);
+        }
+    }
+
+    public void OnFailure(Ref tag, ExitReason reason, string? errorType, string? errorMessage)
+    {
+        if (tag.Node != _node.Name || !_pending.TryRemove(tag.Id, out PendingCall? call))
+        {
+            return;
+        }
+
+        call.TrySetException(errorType is null
+            ? new CalleeDownException(call.Server, reason)
+            : new CallFailedException(call.Server, errorType, errorMessage ?? string.Empty));
+    }
+
+    /// <summary>Fails every call waiting on <paramref name="node"/> with <c>noconnection</c>.</summary>
+    public void NodeDown(NodeName node)
+    {
+        foreach (KeyValuePair<long, PendingCall> pair in _pending)
+        {
+            if (pair.Value.Server.Node == node && _pending.TryRemove(pair.Key, out PendingCall? call))
+            {
+                call.TrySetException(new CalleeDownException(call.Server, ExitReason.NoConnection));
+            }
+        }
+    }
+
+    public void SendReply(Ref tag, object? value)
+    {
+        if (tag.Node == _node.Name)
+        {
+            OnReply(tag, value);
+            return;
+        }
+
+        try
+        {
+            _node.SendCallControl(tag.Node, new CallReply(tag, value), tag.Id);
+        }
+        catch (Exception ex) when (ex is Serialization.TypeRegistrationException or MessageTooLargeException)
+        {
+            SendFailure(tag, ExitReason.FromException(ex), ex.GetType().FullName, "The reply could not be sent: " + ex.Message);
+        }
+    }
+
+    public void SendFailure(Ref tag, ExitReason reason, string? errorType, string? errorMessage)
+    {
+        if (tag.Node == _node.Name)
+        {
+            OnFailure(tag, reason, errorType, errorMessage);
+            return;
+        }
+
+        _node.SendCallControl(tag.Node, new CallFailure(tag, reason, errorType, errorMessage), tag.Id);
+    }
+}
