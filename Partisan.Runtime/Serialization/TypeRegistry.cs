@@ -312,7 +312,7 @@ public sealed class TypeRegistry
             case WireTypeIds.NullableOf:
             {
                 Type arg = Arg(ref reader, depth);
-                if (!arg.IsValueType)
+                if (!arg.IsValueType || Nullable.GetUnderlyingType(arg) is not null)
                 {
                     throw new WireFormatException($"Nullable<{arg.Name}> is not a valid type.");
                 }
