@@ -143,7 +143,10 @@ public ref struct WireWriter
         }
     }
 
-    /// <summary>Writes a string: varint (UTF-8 length + 1), 0 meaning null, then the UTF-8 bytes.</summary>
+    /// <summary>
+    /// Writes a string: varint (UTF-8 length + 1), 0 meaning null, then the UTF-8 bytes. An unpaired surrogate,
+    /// which UTF-8 cannot represent, is written as U+FFFD, so such a string does not round-trip exactly.
+    /// </summary>
     public void WriteString(string? value)
     {
         if (value is null)
