@@ -13,9 +13,16 @@ public class WireBufferTests
     private static Gen<List<(byte[] Data, int Hint)>> Chunks { get; } =
         Gen.ListOf(
             from length in Gen.Frequency((6, Gen.Choose(0, 40)), (3, Gen.Choose(41, 700)), (1, Gen.Choose(701, 5000)))
-            from data in Gen.ArrayOf(Gens.Default<byte>(), length)
+            from seed in Gens.Default<int>()
             from hint in Gen.OneOf(Gen.Constant(0), Gen.Choose(1, length + 1))
-            select (data, hint)).Select(l => l.ToList());
+            select (Bytes(length, seed), hint)).Select(l => l.ToList());
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        byte[] data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
 
     private static byte[] Fill(WireBuffer buffer, IEnumerable<(byte[] Data, int Hint)> chunks)
     {
@@ -78,7 +85,7 @@ public class WireBufferTests
 
                 Assert.Equal(expected, AsSequence(buffer).ToArray());
             },
-            150);
+            100);
 
     [Fact]
     public void Large_writes_grow_segments_without_moving_earlier_bytes()
