@@ -74,17 +74,17 @@ public readonly struct NodeName : IEquatable<NodeName>, IComparable<NodeName>
         int at = text.IndexOf('@', StringComparison.Ordinal);
         if (at < 0 || at != text.LastIndexOf('@'))
         {
-            return $"'{text}' is not a valid node name: expected exactly one '@', as in 'name@host'.";
+            return $"'{Printable(text)}' is not a valid node name: expected exactly one '@', as in 'name@host'.";
         }
 
         if (at == 0)
         {
-            return $"'{text}' is not a valid node name: the part before '@' is empty.";
+            return $"'{Printable(text)}' is not a valid node name: the part before '@' is empty.";
         }
 
         if (at == text.Length - 1)
         {
-            return $"'{text}' is not a valid node name: the host after '@' is empty.";
+            return $"'{Printable(text)}' is not a valid node name: the host after '@' is empty.";
         }
 
         for (int i = 0; i < text.Length; i++)
@@ -98,11 +98,33 @@ public readonly struct NodeName : IEquatable<NodeName>, IComparable<NodeName>
             bool ok = char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
             if (!ok)
             {
-                return $"'{text}' is not a valid node name: character '{c}' at position {i} is not allowed (use letters, digits, '_', '-', '.').";
+                return $"'{Printable(text)}' is not a valid node name: character {Printable(c)} at position {i} is not allowed (use letters, digits, '_', '-', '.').";
             }
         }
 
         return null;
+    }
+
+    /// <summary>A character for an error message: quoted, or as U+XXXX when it is a control character.</summary>
+    private static string Printable(char c) => char.IsControl(c) ? $"U+{(int)c:X4}" : $"'{c}'";
+
+    /// <summary>Text for an error message, with control characters (which could corrupt logs) shown as U+XXXX.</summary>
+    private static string Printable(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append("U+").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <inheritdoc />

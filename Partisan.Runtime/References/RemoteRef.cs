@@ -76,15 +76,19 @@ public readonly struct RemoteRef : IEquatable<RemoteRef>
     };
 
     /// <summary>The URI form, padded to <see cref="PaddedUriLength"/> bytes when <paramref name="padded"/> and shorter.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// This is the default value, or a pid or ref with a negative id, which the URI form cannot carry
+    /// (<see cref="ParseUri"/> accepts only 0 to <see cref="long.MaxValue"/>).
+    /// </exception>
     public string ToUri(bool padded = false)
     {
-        if (Node.IsDefault)
+        string? error = UriError();
+        if (error is not null)
         {
-            throw new InvalidOperationException("A default RemoteRef has no URI form.");
+            throw new InvalidOperationException(error);
         }
 
-        string target = Kind == RemoteRefKind.Name ? Name! : Id.ToString(CultureInfo.InvariantCulture);
-        string uri = string.Concat(Scheme, ":", KindText(Kind), ":", Node.Value, ":", target);
+        string uri = UnpaddedUri();
         int byteLength = Encoding.UTF8.GetByteCount(uri);
         if (!padded || byteLength >= PaddedUriLength)
         {
@@ -93,6 +97,28 @@ public readonly struct RemoteRef : IEquatable<RemoteRef>
 
         // ':' then padding characters (one byte each) up to the padded length.
         return uri + ":" + new string(PaddingChar, PaddedUriLength - byteLength - 1);
+    }
+
+    /// <summary>Why this value has no URI form, or null when it has one.</summary>
+    internal string? UriError()
+    {
+        if (Node.IsDefault)
+        {
+            return "A default RemoteRef has no URI form.";
+        }
+
+        if (Kind != RemoteRefKind.Name && Id < 0)
+        {
+            return $"The {KindText(Kind)} id {Id} of {Node} is negative; the URI form carries only ids from 0 to {long.MaxValue}.";
+        }
+
+        return null;
+    }
+
+    private string UnpaddedUri()
+    {
+        string target = Kind == RemoteRefKind.Name ? Name! : Id.ToString(CultureInfo.InvariantCulture);
+        return string.Concat(Scheme, ":", KindText(Kind), ":", Node.Value, ":", target);
     }
 
     /// <summary>Parses the URI form.</summary>
@@ -221,8 +247,8 @@ public readonly struct RemoteRef : IEquatable<RemoteRef>
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Node, Kind, Id, Name is null ? 0 : StringComparer.Ordinal.GetHashCode(Name));
 
-    /// <summary>The unpadded URI form.</summary>
-    public override string ToString() => Node.IsDefault ? "<default RemoteRef>" : ToUri();
+    /// <summary>The unpadded URI form (for display: a negative id is shown as it is, though <see cref="ToUri"/> refuses it).</summary>
+    public override string ToString() => Node.IsDefault ? "<default RemoteRef>" : UnpaddedUri();
 
     /// <summary>Equality.</summary>
     public static bool operator ==(RemoteRef left, RemoteRef right) => left.Equals(right);

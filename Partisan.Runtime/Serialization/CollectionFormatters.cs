@@ -1,4 +1,28 @@
+using System.Runtime.CompilerServices;
+
 namespace Partisan.Serialization;
+
+/// <summary>
+/// Pre-sizing of collections being read. A declared count is only checked against the bytes that remain
+/// (each element takes at least one byte), but an element in memory can be much larger than one byte, so
+/// trusting the count would let a small malicious frame make the reader allocate many times its size.
+/// Collections are pre-sized only as far as the remaining bytes could fill them and grow past that as
+/// elements actually arrive.
+/// </summary>
+internal static class CollectionSizing
+{
+    private const int AlwaysAffordable = 256;
+
+    /// <summary>The capacity to allocate up front for <paramref name="count"/> declared items of <paramref name="bytesPerItem"/> bytes in memory.</summary>
+    public static int InitialCapacity(int count, long remaining, int bytesPerItem)
+    {
+        long affordable = Math.Max(AlwaysAffordable, remaining / Math.Max(1, bytesPerItem));
+        return (int)Math.Min(count, affordable);
+    }
+
+    /// <summary>Bytes per slot of a <see cref="HashSet{T}"/> or <see cref="Dictionary{TKey, TValue}"/>: the entry (hash code, next index, payload) and its bucket.</summary>
+    public static int HashEntry(int payloadBytes) => payloadBytes + 12;
+}
 
 #pragma warning disable CS1591 // formatter members are documented on the interface
 
@@ -30,11 +54,27 @@ public sealed class ArrayFormatter<T> : WireFormatter<T[]?>
         }
 
         reader.EnterNested();
-        var result = new T[count];
         IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
-        for (int i = 0; i < count; i++)
+        int capacity = CollectionSizing.InitialCapacity(count, reader.Remaining, Unsafe.SizeOf<T>());
+        T[] result;
+        if (capacity == count)
         {
-            result[i] = element.Read(ref reader);
+            result = new T[count];
+            for (int i = 0; i < count; i++)
+            {
+                result[i] = element.Read(ref reader);
+            }
+        }
+        else
+        {
+            // More declared than the remaining bytes could justify allocating at once: grow as elements arrive.
+            var items = new List<T>(capacity);
+            for (int i = 0; i < count; i++)
+            {
+                items.Add(element.Read(ref reader));
+            }
+
+            result = items.ToArray();
         }
 
         reader.ExitNested();
@@ -70,7 +110,7 @@ public sealed class ListFormatter<T> : WireFormatter<List<T>?>
         }
 
         reader.EnterNested();
-        var result = new List<T>(count);
+        var result = new List<T>(CollectionSizing.InitialCapacity(count, reader.Remaining, Unsafe.SizeOf<T>()));
         IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
         for (int i = 0; i < count; i++)
         {
@@ -110,7 +150,7 @@ public sealed class HashSetFormatter<T> : WireFormatter<HashSet<T>?>
         }
 
         reader.EnterNested();
-        var result = new HashSet<T>(count);
+        var result = new HashSet<T>(CollectionSizing.InitialCapacity(count, reader.Remaining, CollectionSizing.HashEntry(Unsafe.SizeOf<T>())));
         IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
         for (int i = 0; i < count; i++)
         {
@@ -156,7 +196,8 @@ public sealed class DictionaryFormatter<TKey, TValue> : WireFormatter<Dictionary
         }
 
         reader.EnterNested();
-        var result = new Dictionary<TKey, TValue>(count);
+        var result = new Dictionary<TKey, TValue>(
+            CollectionSizing.InitialCapacity(count, reader.Remaining, CollectionSizing.HashEntry(Unsafe.SizeOf<TKey>() + Unsafe.SizeOf<TValue>())));
         IWireFormatter<TKey> keys = reader.Context.Registry.GetFormatter<TKey>();
         IWireFormatter<TValue> values = reader.Context.Registry.GetFormatter<TValue>();
         for (int i = 0; i < count; i++)

@@ -45,10 +45,24 @@ public static class RemoteRefCodec
     private const byte UriTag = 1;
 
     /// <summary>Writes <paramref name="value"/>.</summary>
+    /// <exception cref="WireFormatException">
+    /// The reference is a default value, or (URI form) a pid or ref with a negative id, which the URI form cannot carry.
+    /// </exception>
     public static void Write(ref WireWriter writer, RemoteRef value)
     {
+        if (value.Node.IsDefault)
+        {
+            throw new WireFormatException("Cannot write a default (empty) remote reference, pid or ref.");
+        }
+
         if (writer.Context.RemoteRefFormat == RemoteRefFormat.Uri)
         {
+            string? error = value.UriError();
+            if (error is not null)
+            {
+                throw new WireFormatException(error);
+            }
+
             writer.WriteByte(UriTag);
             writer.WriteString(value.ToUri(writer.Context.RemoteRefUriPadding));
             return;

@@ -17,6 +17,10 @@ public sealed class TypeRegistry
     private readonly ConcurrentDictionary<Type, IWireFormatter> _memberFormatters = new();
     private readonly List<string> _conflicts = new();
     private readonly Lock _gate = new();
+    private int _version;
+
+    /// <summary>How deeply generic arguments may nest in a type descriptor (writer and reader agree on it).</summary>
+    private const int MaxDescriptorDepth = 8;
 
     /// <summary>Creates a registry holding the built-in types.</summary>
     public TypeRegistry()
@@ -78,7 +82,14 @@ public sealed class TypeRegistry
     }
 
     /// <summary>Adds a formatter usable for members of type <typeparamref name="T"/> only (no type id).</summary>
-    internal void AddMemberFormatter<T>(IWireFormatter<T> formatter) => _memberFormatters[typeof(T)] = formatter;
+    internal void AddMemberFormatter<T>(IWireFormatter<T> formatter)
+    {
+        lock (_gate)
+        {
+            _memberFormatters[typeof(T)] = formatter;
+            _version++;
+        }
+    }
 
     /// <summary>Registers an enum type so it can be sent as a message by itself.</summary>
     public void RegisterEnum<TEnum>(uint? typeId = null)
@@ -120,23 +131,58 @@ public sealed class TypeRegistry
             _byId[id] = entry;
             _byType[type] = entry;
             _memberFormatters[type] = formatter;
+            _version++; // a formatter cached for this type by GetFormatter<T> may be stale now
             return null;
         }
     }
 
-    /// <summary>True when <paramref name="type"/> can be sent as a message (has a type id, or is a supported collection of such types).</summary>
+    /// <summary>
+    /// True when <paramref name="type"/> can be sent as a message, that is written with
+    /// <see cref="WireWriter.WriteObject"/>: it has a type id, or it is a supported collection (nested at most
+    /// 8 levels) whose element types have type ids. Enums need <see cref="RegisterEnum{TEnum}"/> for this,
+    /// even inside collections; as typed members they need no registration.
+    /// </summary>
     public bool CanSend(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (_byType.ContainsKey(type))
-        {
-            return true;
-        }
-
-        return TryGetGenericShape(type, out _, out Type[]? args) && Array.TrueForAll(args, CanSendMember);
+        return WhyNotSendable(type, 0) is null;
     }
 
-    private bool CanSendMember(Type type) => type.IsEnum || CanSend(type);
+    /// <summary>Null when a descriptor can be written for <paramref name="type"/>, otherwise why not.</summary>
+    private string? WhyNotSendable(Type type, int depth)
+    {
+        if (_byType.ContainsKey(type))
+        {
+            return null;
+        }
+
+        if (depth > 0 && type == typeof(object))
+        {
+            return "Collections of object cannot be sent: their element type must be known to the receiver.";
+        }
+
+        if (depth >= MaxDescriptorDepth)
+        {
+            return $"Its type descriptor would nest more than {MaxDescriptorDepth} levels of generic arguments.";
+        }
+
+        if (TryGetGenericShape(type, out _, out Type[]? args))
+        {
+            foreach (Type arg in args)
+            {
+                string? reason = WhyNotSendable(arg, depth + 1);
+                if (reason is not null)
+                {
+                    return reason;
+                }
+            }
+
+            return null;
+        }
+
+        return $"{type.FullName} has no type id, so it cannot be sent as a message. Mark it [PartisanMessage] or register it with TypeRegistry.Register"
+            + (type.IsEnum ? " (or TypeRegistry.RegisterEnum)." : ".");
+    }
 
     /// <summary>The wire id of a registered type.</summary>
     public bool TryGetTypeId(Type type, out uint id)
@@ -156,14 +202,15 @@ public sealed class TypeRegistry
     /// <exception cref="TypeRegistrationException">No formatter is known for the type.</exception>
     public IWireFormatter<T> GetFormatter<T>()
     {
+        int version = Volatile.Read(ref _version);
         FormatterCache<T>.Slot? slot = FormatterCache<T>.Current;
-        if (slot is not null && ReferenceEquals(slot.Registry, this))
+        if (slot is not null && ReferenceEquals(slot.Registry, this) && slot.Version == version)
         {
             return slot.Formatter;
         }
 
         var formatter = (IWireFormatter<T>)GetFormatter(typeof(T));
-        FormatterCache<T>.Current = new FormatterCache<T>.Slot(this, formatter);
+        FormatterCache<T>.Current = new FormatterCache<T>.Slot(this, version, formatter);
         return formatter;
     }
 
@@ -238,6 +285,7 @@ public sealed class TypeRegistry
     }
 
     /// <summary>Writes the descriptor of <paramref name="type"/> (its id, plus argument descriptors for collections) and returns its formatter.</summary>
+    /// <exception cref="TypeRegistrationException">The type cannot be sent (see <see cref="CanSend"/>); nothing has been written.</exception>
     internal IWireFormatter WriteTypeDescriptor(ref WireWriter writer, Type type)
     {
         if (_byType.TryGetValue(type, out Entry? entry))
@@ -246,28 +294,32 @@ public sealed class TypeRegistry
             return entry.Formatter;
         }
 
-        if (TryGetGenericShape(type, out uint ctor, out Type[]? args))
+        // Check the whole descriptor first, so a type that cannot be sent leaves no partial descriptor behind.
+        string? reason = WhyNotSendable(type, 0);
+        if (reason is not null)
         {
-            writer.WriteVarUInt32(ctor);
-            foreach (Type arg in args)
-            {
-                WriteMemberTypeDescriptor(ref writer, arg);
-            }
-
-            return GetFormatter(type);
+            throw new TypeRegistrationException(
+                TryGetGenericShape(type, out _, out _) ? $"{type} cannot be sent as a message. {reason}" : reason);
         }
 
-        throw new TypeRegistrationException($"{type.FullName} has no type id, so it cannot be sent as a message. Mark it [PartisanMessage] or register it with TypeRegistry.Register.");
+        WriteDescriptor(ref writer, type);
+        return GetFormatter(type);
     }
 
-    private void WriteMemberTypeDescriptor(ref WireWriter writer, Type type)
+    private void WriteDescriptor(ref WireWriter writer, Type type)
     {
-        if (type == typeof(object))
+        if (_byType.TryGetValue(type, out Entry? entry))
         {
-            throw new TypeRegistrationException("Collections of object cannot be sent: their element type must be known to the receiver.");
+            writer.WriteVarUInt32(entry.Id);
+            return;
         }
 
-        WriteTypeDescriptor(ref writer, type);
+        TryGetGenericShape(type, out uint ctor, out Type[]? args);
+        writer.WriteVarUInt32(ctor);
+        foreach (Type arg in args!)
+        {
+            WriteDescriptor(ref writer, arg);
+        }
     }
 
     /// <summary>Reads a descriptor written by <see cref="WriteTypeDescriptor"/>; null for the null id.</summary>
@@ -280,9 +332,9 @@ public sealed class TypeRegistry
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Closed generic collections of known element types.")]
     private Type? ReadType(ref WireReader reader, int depth)
     {
-        if (depth > 8)
+        if (depth > MaxDescriptorDepth)
         {
-            throw new WireFormatException("A type descriptor is nested more than 8 levels.");
+            throw new WireFormatException($"A type descriptor is nested more than {MaxDescriptorDepth} levels.");
         }
 
         uint id = reader.ReadVarUInt32();
@@ -312,7 +364,7 @@ public sealed class TypeRegistry
             case WireTypeIds.NullableOf:
             {
                 Type arg = Arg(ref reader, depth);
-                if (!arg.IsValueType)
+                if (!arg.IsValueType || Nullable.GetUnderlyingType(arg) is not null)
                 {
                     throw new WireFormatException($"Nullable<{arg.Name}> is not a valid type.");
                 }
@@ -334,10 +386,18 @@ public sealed class TypeRegistry
 
     private Type Arg(ref WireReader reader, int depth) => ReadType(ref reader, depth + 1)!;
 
-    /// <summary>The name hashed into a default type id: the full name, with generic arguments spelled out recursively (no assembly versions).</summary>
+    /// <summary>The name hashed into a default type id: the full name, with generic arguments and array elements spelled out recursively (no assembly versions).</summary>
     public static string StableTypeName(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        if (type.IsArray)
+        {
+            // Type.FullName of an array of a generic type names the arguments with their assembly versions.
+            string element = StableTypeName(type.GetElementType()!);
+            int rank = type.GetArrayRank();
+            return element + (type.IsSZArray ? "[]" : rank == 1 ? "[*]" : "[" + new string(',', rank - 1) + "]");
+        }
+
         if (!type.IsGenericType)
         {
             return type.FullName ?? type.Name;
@@ -359,6 +419,6 @@ public sealed class TypeRegistry
     {
         public static Slot? Current;
 
-        public sealed record Slot(TypeRegistry Registry, IWireFormatter<T> Formatter);
+        public sealed record Slot(TypeRegistry Registry, int Version, IWireFormatter<T> Formatter);
     }
 }

@@ -6,7 +6,7 @@ namespace Partisan.Serialization;
 /// A growable, pooled, segmented <see cref="IBufferWriter{T}"/>. Unlike <see cref="ArrayBufferWriter{T}"/>
 /// it never moves bytes already written when it grows, so a length slot reserved earlier can be
 /// filled in later (<see cref="WireWriter.EndObject"/> relies on this). Segments come from
-/// <see cref="ArrayPool{T}.Shared"/>; <see cref="Reset"/> keeps the first one for reuse and
+/// <see cref="ArrayPool{T}.Shared"/>; <see cref="Reset"/> keeps one small segment for reuse and
 /// <see cref="Dispose"/> returns them all.
 /// </summary>
 public sealed class WireBuffer : IBufferWriter<byte>, IDisposable
@@ -67,12 +67,29 @@ public sealed class WireBuffer : IBufferWriter<byte>, IDisposable
             return;
         }
 
+        int next = Math.Max(sizeHint, (int)Math.Min(MaxSegmentSize, Math.Max(_initialSize, (long)_current.Length * 2)));
+        if (_currentLength == 0)
+        {
+            // Nothing written to the current array yet: replace it rather than leave an empty segment behind,
+            // so a first write larger than the initial size still ends up in a single segment.
+            ReturnToPool(_current);
+            _current = ArrayPool<byte>.Shared.Rent(next);
+            return;
+        }
+
         _segments.Add(_current);
         _segmentLengths.Add(_currentLength);
         _committedBefore += _currentLength;
-        int next = Math.Max(sizeHint, Math.Min(MaxSegmentSize, _current.Length * 2));
         _current = ArrayPool<byte>.Shared.Rent(next);
         _currentLength = 0;
+    }
+
+    private static void ReturnToPool(byte[] array)
+    {
+        if (array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 
     /// <summary>Overwrites bytes already written, at an absolute <paramref name="position"/>.</summary>
@@ -167,30 +184,21 @@ public sealed class WireBuffer : IBufferWriter<byte>, IDisposable
     public ReadOnlyMemory<byte> GetSegment(int index) =>
         index < _segments.Count ? _segments[index].AsMemory(0, _segmentLengths[index]) : _current.AsMemory(0, _currentLength);
 
-    /// <summary>Forgets what was written, keeping one segment of the initial size for reuse.</summary>
+    /// <summary>Forgets what was written, keeping one segment (of about the initial size) for reuse.</summary>
     public void Reset()
     {
-        if (_segments.Count > 0)
+        foreach (byte[] segment in _segments)
         {
-            // Keep the first (initial-size) segment; return the rest.
-            byte[] first = _segments[0];
-            for (int i = 1; i < _segments.Count; i++)
-            {
-                ArrayPool<byte>.Shared.Return(_segments[i]);
-            }
+            ArrayPool<byte>.Shared.Return(segment);
+        }
 
-            if (_current.Length > _initialSize * 4)
-            {
-                ArrayPool<byte>.Shared.Return(_current);
-                _current = first;
-            }
-            else
-            {
-                ArrayPool<byte>.Shared.Return(first);
-            }
-
-            _segments.Clear();
-            _segmentLengths.Clear();
+        _segments.Clear();
+        _segmentLengths.Clear();
+        if (_current.Length == 0 || _current.Length > _initialSize * 4)
+        {
+            // Do not hold on to a large segment after a large message.
+            ReturnToPool(_current);
+            _current = ArrayPool<byte>.Shared.Rent(_initialSize);
         }
 
         _currentLength = 0;
@@ -207,7 +215,7 @@ public sealed class WireBuffer : IBufferWriter<byte>, IDisposable
 
         _segments.Clear();
         _segmentLengths.Clear();
-        ArrayPool<byte>.Shared.Return(_current);
+        ReturnToPool(_current);
         _current = Array.Empty<byte>();
         _currentLength = 0;
         _committedBefore = 0;

@@ -182,7 +182,7 @@ public ref struct WireReader
         }
 
         long length = raw - 1L;
-        if (length * minBytesPerItem > _reader.Remaining)
+        if (length * Math.Max(1, minBytesPerItem) > _reader.Remaining || length > Array.MaxLength)
         {
             throw new WireFormatException($"Declared {what} length {length} exceeds the {_reader.Remaining} bytes remaining.");
         }
@@ -194,7 +194,7 @@ public ref struct WireReader
     public int ReadCount(string what, int minBytesPerItem = 1)
     {
         uint count = ReadVarUInt32();
-        if ((long)count * Math.Max(1, minBytesPerItem) > _reader.Remaining && count > 0)
+        if (count > 0 && ((long)count * Math.Max(1, minBytesPerItem) > _reader.Remaining || count > Array.MaxLength))
         {
             throw new WireFormatException($"Declared {what} count {count} exceeds the {_reader.Remaining} bytes remaining.");
         }
@@ -303,7 +303,13 @@ public ref struct WireReader
         }
 
         long start = _reader.Consumed;
-        memberCount = (int)ReadVarUInt32();
+        uint members = ReadVarUInt32();
+        if (members > int.MaxValue)
+        {
+            throw new WireFormatException($"An object's member count {members} is out of range.");
+        }
+
+        memberCount = (int)members;
         return new WireObjectScope(start + length);
     }
 

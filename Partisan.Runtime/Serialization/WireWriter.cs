@@ -143,7 +143,10 @@ public ref struct WireWriter
         }
     }
 
-    /// <summary>Writes a string: varint (UTF-8 length + 1), 0 meaning null, then the UTF-8 bytes.</summary>
+    /// <summary>
+    /// Writes a string: varint (UTF-8 length + 1), 0 meaning null, then the UTF-8 bytes. An unpaired surrogate,
+    /// which UTF-8 cannot represent, is written as U+FFFD, so such a string does not round-trip exactly.
+    /// </summary>
     public void WriteString(string? value)
     {
         if (value is null)
@@ -251,6 +254,10 @@ public ref struct WireWriter
     public void Write<T>(T value) => Context.Registry.GetFormatter<T>().Write(ref this, value);
 
     /// <summary>Writes any value with its type descriptor, so the reader can rebuild it without knowing the type (0 = null).</summary>
+    /// <exception cref="TypeRegistrationException">
+    /// The value's type cannot be sent (see <see cref="TypeRegistry.CanSend"/>). Nothing has been written then,
+    /// so this writer can go on with other values.
+    /// </exception>
     public void WriteObject(object? value)
     {
         if (value is null)
@@ -259,12 +266,13 @@ public ref struct WireWriter
             return;
         }
 
-        if (++_depth > Context.MaxDepth)
+        if (_depth >= Context.MaxDepth)
         {
             throw new WireFormatException($"Object nesting deeper than {Context.MaxDepth} levels while writing.");
         }
 
         IWireFormatter formatter = Context.Registry.WriteTypeDescriptor(ref this, value.GetType());
+        _depth++;
         formatter.WriteObject(ref this, value);
         _depth--;
     }
