@@ -34,8 +34,21 @@ public abstract class GenServer : IGenServer
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        node.Spawn(ctx => RunAsync(ctx, factory, started), name);
-        return started.Task;
+        Pid pid = node.Spawn(ctx => RunAsync(ctx, factory, started), name);
+        return WaitStartedAsync(node.WhenExited(pid), started.Task);
+    }
+
+    private static async Task<Pid> WaitStartedAsync(Task<ExitReason> exited, Task<Pid> started)
+    {
+        try
+        {
+            return await started.ConfigureAwait(false);
+        }
+        catch (GenServerStartException)
+        {
+            await exited.ConfigureAwait(false); // as in OTP, a failed start returns once the process is gone
+            throw;
+        }
     }
 
     /// <summary>Starts a server and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>

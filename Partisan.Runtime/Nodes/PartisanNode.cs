@@ -418,6 +418,9 @@ public sealed class PartisanNode : IAsyncDisposable
     public Task<object?> CallAsync(ProcessRef server, object request, ForwardOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         Calls.CallAsync(server, request, timeout ?? DefaultCallTimeout, options, cancellationToken);
 
+    /// <summary>Calls this node has made that wait for a reply.</summary>
+    public int PendingCalls => Calls.PendingCount;
+
     /// <summary>The handle to answer the call <paramref name="request"/> with.</summary>
     public CallHandle HandleFor(CallRequest request)
     {
