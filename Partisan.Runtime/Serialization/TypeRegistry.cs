@@ -158,7 +158,7 @@ public sealed class TypeRegistry
 
         if (depth > 0 && type == typeof(object))
         {
-            return "Collections of object cannot be sent: their element type must be known to the receiver.";
+            return null; // object elements carry their own descriptors
         }
 
         if (depth >= MaxDescriptorDepth)
@@ -314,6 +314,12 @@ public sealed class TypeRegistry
             return;
         }
 
+        if (type == typeof(object))
+        {
+            writer.WriteVarUInt32(WireTypeIds.ObjectArgument);
+            return;
+        }
+
         TryGetGenericShape(type, out uint ctor, out Type[]? args);
         writer.WriteVarUInt32(ctor);
         foreach (Type arg in args!)
@@ -355,6 +361,8 @@ public sealed class TypeRegistry
 
         switch (id)
         {
+            case WireTypeIds.ObjectArgument when depth > 0:
+                return typeof(object);
             case WireTypeIds.ArrayOf:
                 return Arg(ref reader, depth).MakeArrayType();
             case WireTypeIds.ListOf:

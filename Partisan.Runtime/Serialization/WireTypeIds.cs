@@ -44,6 +44,9 @@ public static class WireTypeIds
     public const uint CallFailure = 33;
     public const uint StopRequest = 34;
 
+    /// <summary>`object` as a collection's type argument: each element carries its own descriptor.</summary>
+    public const uint ObjectArgument = 35;
+
     public const uint ArrayOf = 100;
     public const uint ListOf = 101;
     public const uint DictionaryOf = 102;
