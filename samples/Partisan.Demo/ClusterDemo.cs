@@ -108,7 +108,9 @@ internal sealed class ClusterDemo : IAsyncDisposable
         string[] childArguments = ["--secret", _secret, "--channels", ChannelsArgument];
         ChildNode b = StartChild("b", childArguments);
         ChildNode c = StartChild("c", childArguments);
-        await Until(() => b.Address is not null && c.Address is not null, "b and c are listening (READY)").ConfigureAwait(false);
+        await Until(
+            () => b.Address is not null && c.Address is not null && b.Log.Last("MEMBERS ") is not null && c.Log.Last("MEMBERS ") is not null,
+            "b and c are listening (READY) and report their membership").ConfigureAwait(false);
 
         // ------------------------------------------------------------------ 2
         Step("b and c join a; membership converges");
