@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace Partisan.Demo;
+
+/// <summary>
+/// <c>Partisan.Demo</c> with no arguments runs the three-process cluster demo;
+/// <c>Partisan.Demo node ...</c> runs one node driven by a line protocol (see <see cref="NodeMode"/>);
+/// <c>Partisan.Demo example</c> runs the README's code example.
+/// </summary>
+internal static class Program
+{
+    private const string Help =
+        """
+        Partisan.Demo                 run the local cluster demo (3 nodes, 3 OS processes, 127.0.0.1)
+        Partisan.Demo example         run the README's two-node example
+        Partisan.Demo node --name <name@127.0.0.1> [--port N] [--secret S] [--join host:port] [--channels default,bulk:4[:deflate|brotli]]
+                                      run one node; events on stdout (READY, UP, DOWN, MEMBERS, RECV, ERROR),
+                                      commands on stdin (join <host:port>, send <node> <text> [channel], leave, quit)
+        Runtime log messages go to stderr; PARTISAN_LOG_LEVEL (Trace, Debug, Information, Warning, ...) sets their level.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "node")
+        {
+            return await NodeMode.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        Console.OutputEncoding = new UTF8Encoding(false);
+        switch (args)
+        {
+            case []:
+                using (var cancel = new CancellationTokenSource())
+                {
+                    Console.CancelKeyPress += (_, e) =>
+                    {
+                        e.Cancel = true;
+                        cancel.Cancel();
+                    };
+                    var demo = new ClusterDemo();
+                    await using (demo.ConfigureAwait(false))
+                    {
+                        return await demo.RunAsync(cancel.Token).ConfigureAwait(false);
+                    }
+                }
+
+            case ["example"]:
+                try
+                {
+                    string answer = await ReadmeExample.RunAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    return answer == "Hello, bob!" ? 0 : 1;
+                }
+                catch (TimeoutException)
+                {
+                    await Console.Error.WriteLineAsync("The README example did not finish within 30 s.").ConfigureAwait(false);
+                    return 1;
+                }
+
+            case ["-h" or "--help" or "help"]:
+                Console.WriteLine(Help);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync(Help).ConfigureAwait(false);
+                return 2;
+        }
+    }
+}
