@@ -11,6 +11,10 @@ public sealed class FullMeshMembershipStrategy : IMembershipStrategy
 {
     private MembershipState _state = null!;
 
+    // Set when this node leaves or is removed, until it joins again: it then refuses to be pulled back
+    // into its old cluster by gossip about an earlier run of itself.
+    private bool _departed;
+
     /// <summary>The current state (for diagnostics and tests).</summary>
     public MembershipState State => _state;
 
@@ -26,6 +30,7 @@ public sealed class FullMeshMembershipStrategy : IMembershipStrategy
     public MembershipUpdate Join(NodeSpec peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        _departed = false;
         _state = _state.Add(peer);
         return Gossip(extra: null);
     }
@@ -41,6 +46,11 @@ public sealed class FullMeshMembershipStrategy : IMembershipStrategy
             {
                 recipients.Add(member.Name);
             }
+        }
+
+        if (node == _state.Self.Name)
+        {
+            _departed = true;
         }
 
         _state = _state.Remove(node);
@@ -64,11 +74,20 @@ public sealed class FullMeshMembershipStrategy : IMembershipStrategy
             throw new ArgumentException($"The full-mesh strategy does not understand {message?.GetType().Name ?? "null"}.", nameof(message));
         }
 
+        // Take the state from a member, or from a node that knows this run of this node, or (after a restart) an
+        // earlier run of it. Anything else is a late message from a cluster this node left or was removed from:
+        // merging it would undo the leave (Partisan 5 has this race).
+        if (!_state.Contains(from) && !KnowsMe(remote))
+        {
+            return new MembershipUpdate(_state.Members, Array.Empty<OutgoingMembershipMessage>());
+        }
+
         MembershipState merged = _state.Merge(remote);
         switch (merged.SelfStatus)
         {
             case SelfStatus.Removed:
             case SelfStatus.Superseded:
+                _departed = true;
                 _state = merged;
                 return new MembershipUpdate([_state.Self], Array.Empty<OutgoingMembershipMessage>(), SelfRemoved: true);
             case SelfStatus.Stale:
@@ -91,6 +110,16 @@ public sealed class FullMeshMembershipStrategy : IMembershipStrategy
         }
 
         return new MembershipUpdate(_state.Members, Array.Empty<OutgoingMembershipMessage>());
+    }
+
+    private bool KnowsMe(MembershipState remote)
+    {
+        if (!remote.TryGetMember(_state.Self.Name, out NodeSpec? seen))
+        {
+            return false;
+        }
+
+        return seen.Incarnation == _state.Self.Incarnation || (seen.Incarnation < _state.Self.Incarnation && !_departed);
     }
 
     private MembershipUpdate Gossip(NodeName? extra)
