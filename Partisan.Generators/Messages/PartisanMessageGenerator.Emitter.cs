@@ -130,6 +130,7 @@ public sealed partial class PartisanMessageGenerator
                     w.OpenBlock($"if ({local}.HasValue)");
                     WriteValue(w, type.Element!, local + ".GetValueOrDefault()", fields, ref temp);
                     w.CloseBlock();
+                    w.WriteLine();
                     break;
                 case WireKind.BuiltIn:
                 case WireKind.Enum:
@@ -170,7 +171,7 @@ public sealed partial class PartisanMessageGenerator
             string bang = type.SuppressNull ? "!" : string.Empty;
             return type.Kind switch
             {
-                WireKind.Nullable => $"reader.ReadBool() ? ({type.TypeName})({ReadExpression(type.Element!, fields)}) : null",
+                WireKind.Nullable => $"(reader.ReadBool() ? ({type.TypeName}){ReadExpression(type.Element!, fields)} : null)",
                 WireKind.BuiltIn or WireKind.Enum => $"{FieldName(fields.IndexOf(type.Formatter!))}.Read(ref reader)",
                 WireKind.Message => $"{type.Formatter}.Instance.Read(ref reader){bang}",
                 WireKind.Registry => $"reader.Read<{type.TypeName}>()",

@@ -20,6 +20,9 @@ public sealed partial class PartisanMessageGenerator
         public const string AttributeMetadataName = "Partisan.PartisanMessageAttribute";
         private const string Runtime = "global::Partisan.Serialization.";
 
+        /// <summary>The formatter of <c>Ns.Outer.Inner</c> is <c>Ns.Outer_InnerPartisanFormatter</c>.</summary>
+        public const string FormatterSuffix = "PartisanFormatter";
+
         /// <summary>The FAWMN predicate: the node kind only.</summary>
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) =>
             node is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax;
@@ -140,13 +143,11 @@ public sealed partial class PartisanMessageGenerator
                 arguments.Add(memberIndexByCandidate[candidateIndex]);
             }
 
-            string formatterName = hierarchy.NestedName("_") + "PartisanFormatter";
-            string hintName = (hierarchy.Namespace.Length == 0 ? string.Empty : hierarchy.Namespace + ".") + hierarchy.NestedName("+") + ".PartisanFormatter.g.cs";
             var model = new MessageModel(
                 hierarchy,
                 hierarchy.FullyQualifiedName,
-                formatterName,
-                hintName,
+                hierarchy.SiblingName(FormatterSuffix),
+                hierarchy.HintName("PartisanFormatter"),
                 type.IsValueType,
                 typeId,
                 members.ToEquatableArray(),
@@ -592,8 +593,7 @@ public sealed partial class PartisanMessageGenerator
                 && named.IsAccessibleFromGeneratedCode()
                 && !named.IsAbstract)
             {
-                HierarchyInfo hierarchy = HierarchyInfo.From(named);
-                string formatter = (hierarchy.Namespace.Length == 0 ? "global::" : "global::" + hierarchy.Namespace + ".") + hierarchy.NestedName("_") + "PartisanFormatter";
+                string formatter = HierarchyInfo.From(named).SiblingFullName(FormatterSuffix);
                 return new WireTypeModel(WireKind.Message, name, formatter, suppressNull, null);
             }
 

@@ -26,5 +26,5 @@ internal sealed record MessageModel(
     EquatableArray<int> ConstructorArguments)
 {
     /// <summary>The formatter, <c>global::</c>-qualified.</summary>
-    public string FormatterFullName => Hierarchy.Namespace.Length == 0 ? "global::" + FormatterName : "global::" + Hierarchy.Namespace + "." + FormatterName;
+    public string FormatterFullName => Hierarchy.SiblingFullName(PartisanMessageGenerator.Parser.FormatterSuffix);
 }
