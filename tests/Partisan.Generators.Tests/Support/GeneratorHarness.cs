@@ -34,7 +34,7 @@ public static class GeneratorHarness
         return references.ToImmutableArray();
     }
 
-    public static CSharpCompilation Compile(string assemblyName, params string[] sources)
+    public static CSharpCompilation CompileAssembly(string assemblyName, params string[] sources)
     {
         var trees = new List<SyntaxTree>();
         for (int i = 0; i < sources.Length; i++)
@@ -49,11 +49,12 @@ public static class GeneratorHarness
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
+                allowUnsafe: true,
                 warningLevel: 9999,
                 generalDiagnosticOption: ReportDiagnostic.Default));
     }
 
-    public static CSharpCompilation Compile(params string[] sources) => Compile("TestAssembly", sources);
+    public static CSharpCompilation Compile(params string[] sources) => CompileAssembly("TestAssembly", sources);
 
     public static GeneratorDriver CreateDriver(bool trackSteps = true) => CSharpGeneratorDriver.Create(
         [new PartisanMessageGenerator().AsSourceGenerator()],
