@@ -55,6 +55,45 @@ public class CompileAndRunTests
     }
 
     [Fact]
+    public void Output_does_not_depend_on_the_order_of_source_files()
+    {
+        const string Zed = "namespace Z;\n[PartisanMessage] public sealed record Zed(int X);";
+        const string Aye = "namespace A;\n[PartisanMessage(TypeId = 4242)] public sealed record Aye(string Y);";
+        static List<(string, string)> Sources(GeneratorDriverRunResult run) =>
+            run.Results.SelectMany(r => r.GeneratedSources).Select(s => (s.HintName, s.SourceText.ToString())).OrderBy(s => s.HintName, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(Sources(GeneratorHarness.RunClean(Zed, Aye)), Sources(GeneratorHarness.RunClean(Aye, Zed)));
+    }
+
+    [Fact]
+    public void Derived_records_and_class_primary_constructors_bind_their_parameters()
+    {
+        GeneratorRunResult result = GeneratorHarness.RunClean("""
+            namespace Shapes;
+
+            public abstract record Shape(string Name);
+
+            [PartisanMessage]
+            public sealed record Circle(string Name, double Radius) : Shape(Name);
+
+            [PartisanMessage]
+            public sealed class Counter(string name, long start)
+            {
+                public string Name => name;
+
+                public long Start { get; } = start;
+
+                public long Twice => Start * 2;
+            }
+            """).Results.Single();
+        var models = result.TrackedSteps[PartisanMessageGenerator.TrackingNames.Models].SelectMany(s => s.Outputs).Select(o => (MessageModel)o.Value).ToDictionary(m => m.FormatterName);
+        Assert.Equal(["Name", "Radius"], models["CirclePartisanFormatter"].Members.Select(m => m.Name));
+        Assert.Equal([0, 1], models["CirclePartisanFormatter"].ConstructorArguments);
+        Assert.Equal(["Name", "Start"], models["CounterPartisanFormatter"].Members.Select(m => m.Name));
+        Assert.All(models["CounterPartisanFormatter"].Members, m => Assert.False(m.InInitializer));
+    }
+
+    [Fact]
     public void Inherited_members_come_first_and_overrides_keep_their_place()
     {
         GeneratorRunResult result = GeneratorHarness.RunClean("""
