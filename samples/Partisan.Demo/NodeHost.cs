@@ -104,6 +104,11 @@ internal sealed class NodeHost : IAsyncDisposable
         while (true)
         {
             object message = await context.ReceiveAsync().ConfigureAwait(false);
+            if (message is CastRequest cast)
+            {
+                message = cast.Request; // CastMessage wraps the text as a gen_server cast
+            }
+
             string text = message as string ?? Convert.ToString(message, CultureInfo.InvariantCulture) ?? string.Empty;
             Emit("RECV " + EscapeLine(text));
         }
