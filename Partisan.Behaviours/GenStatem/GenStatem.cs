@@ -1,0 +1,44 @@
+namespace Partisan.Behaviours;
+
+/// <summary>
+/// OTP's gen_statem for Partisan: start a state machine process, call it, cast to it, stop it. Timeouts
+/// run on the node's <see cref="TimeProvider"/>, so tests can drive them with virtual time.
+/// </summary>
+public static class GenStatem
+{
+    /// <summary>Starts a state machine on <paramref name="node"/>; returns its pid once init has completed.</summary>
+    /// <exception cref="GenServerStartException">Init threw; the machine exited.</exception>
+    public static Task<Pid> StartAsync<TState, TData>(PartisanNode node, Func<IGenStatem<TState, TData>> factory, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(factory);
+        var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Pid pid = node.Spawn(ctx => new GenStatemRunner<TState, TData>(ctx, factory).RunAsync(started), name);
+        return WaitStartedAsync(node.WhenExited(pid), started.Task);
+    }
+
+    private static async Task<Pid> WaitStartedAsync(Task<ExitReason> exited, Task<Pid> started)
+    {
+        try
+        {
+            return await started.ConfigureAwait(false);
+        }
+        catch (GenServerStartException)
+        {
+            await exited.ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Calls the machine (an <see cref="EventType.Call"/> event) and returns the reply as <typeparamref name="TReply"/>.</summary>
+    public static Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef machine, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        GenServer.CallAsync<TReply>(node, machine, request, timeout, cancellationToken);
+
+    /// <summary>Casts to the machine (an <see cref="EventType.Cast"/> event).</summary>
+    public static bool Cast(PartisanNode node, ProcessRef machine, object request, ForwardOptions options = default) =>
+        GenServer.Cast(node, machine, request, options);
+
+    /// <summary>Stops the machine with <paramref name="reason"/> and waits until it has terminated.</summary>
+    public static Task StopAsync(PartisanNode node, ProcessRef machine, ExitReason? reason = null, TimeSpan? timeout = null) =>
+        GenServer.StopAsync(node, machine, reason, timeout);
+}

@@ -1,0 +1,351 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Partisan.Behaviours;
+
+/// <summary>
+/// The gen_statem engine: an event queue in front of the mailbox (inserted events first, then postponed
+/// ones after a state change), state enter calls, and event, state and generic timeouts on the node's
+/// clock. Each timer carries a generation number; a timeout whose generation is stale is ignored.
+/// </summary>
+internal sealed class GenStatemRunner<TState, TData>
+{
+    private readonly ProcessContext _process;
+    private readonly Func<IGenStatem<TState, TData>> _factory;
+    private readonly GenStatemContext _context;
+    private readonly LinkedList<StatemEvent> _queue = new();
+    private readonly List<StatemEvent> _postponed = new();
+    private readonly HashSet<CallHandle> _unanswered = new();
+    private readonly Dictionary<string, Timer> _generic = new(StringComparer.Ordinal);
+    private readonly EqualityComparer<TState> _states = EqualityComparer<TState>.Default;
+    private Timer _eventTimer;
+    private Timer _stateTimer;
+    private long _generation;
+    private TState _state = default!;
+    private TData _data = default!;
+
+    public GenStatemRunner(ProcessContext process, Func<IGenStatem<TState, TData>> factory)
+    {
+        _process = process;
+        _factory = factory;
+        _context = new GenStatemContext(process);
+    }
+
+    /// <summary>A running timer: its generation and the OS timer.</summary>
+    private struct Timer
+    {
+        public long Generation;
+        public ITimer? Handle;
+    }
+
+    /// <summary>Posted to the machine's own mailbox when a timer fires.</summary>
+    private sealed record TimerFired(EventType Type, string? Name, long Generation, object? Content);
+
+    [SuppressMessage("Design", "CA1031", Justification = "Any callback failure stops the machine with that error, as in OTP.")]
+    public async Task RunAsync(TaskCompletionSource<Pid> started)
+    {
+        IGenStatem<TState, TData> machine;
+        try
+        {
+            machine = _factory();
+            Transition<TState, TData> init = await machine.InitAsync(_context).ConfigureAwait(false);
+            if (init.Kind != TransitionKind.Next)
+            {
+                throw new InvalidOperationException("Init must return Transition.Next(initialState, initialData).");
+            }
+
+            _state = init.State;
+            _data = init.Data;
+            Apply(init, default, isEnter: false, stateChanged: false);
+        }
+        catch (Exception ex)
+        {
+            started.TrySetException(new GenServerStartException($"The state machine failed to start: {ex.Message}", ex));
+            throw;
+        }
+
+        started.TrySetResult(_process.Self);
+        ExitReason reason;
+        CallHandle stopper = default;
+        try
+        {
+            reason = await LoopAsync(machine, machine.StateEnter, h => stopper = h).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_process.Stopping.IsCancellationRequested)
+        {
+            reason = ExitReason.Killed;
+        }
+        catch (Exception ex)
+        {
+            reason = ExitReason.FromException(ex);
+        }
+
+        CancelAllTimers();
+        try
+        {
+            await machine.TerminateAsync(reason, _state, _data, _context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            reason = ExitReason.FromException(ex);
+        }
+
+        foreach (CallHandle handle in _unanswered)
+        {
+            handle.FailExited(reason);
+        }
+
+        if (stopper.IsValid)
+        {
+            stopper.Reply(null);
+        }
+
+        if (reason != ExitReason.Normal)
+        {
+            _process.Exit(reason);
+        }
+    }
+
+    private async Task<ExitReason> LoopAsync(IGenStatem<TState, TData> machine, bool stateEnter, Action<CallHandle> onStop)
+    {
+        if (stateEnter)
+        {
+            ExitReason? stop = await EnterAsync(machine, _state).ConfigureAwait(false);
+            if (stop is not null)
+            {
+                return stop;
+            }
+        }
+
+        while (true)
+        {
+            StatemEvent next;
+            if (_queue.First is { } first)
+            {
+                _queue.RemoveFirst();
+                next = first.Value;
+            }
+            else
+            {
+                object message = await _process.ReceiveAsync().ConfigureAwait(false);
+                switch (message)
+                {
+                    case CallRequest { Request: StopRequest stop } call:
+                        onStop(_process.Node.HandleFor(call));
+                        return stop.Reason;
+                    case CallRequest call:
+                        CallHandle from = _process.Node.HandleFor(call);
+                        _unanswered.Add(from);
+                        next = new StatemEvent(EventType.Call, call.Request, from);
+                        break;
+                    case CastRequest cast:
+                        next = new StatemEvent(EventType.Cast, cast.Request);
+                        break;
+                    case TimerFired fired:
+                        if (!IsCurrent(fired))
+                        {
+                            continue; // cancelled or restarted since
+                        }
+
+                        next = new StatemEvent(fired.Type, fired.Content, default, fired.Name);
+                        break;
+                    default:
+                        next = new StatemEvent(EventType.Info, message);
+                        break;
+                }
+            }
+
+            if (next.Type != EventType.EventTimeout)
+            {
+                Cancel(ref _eventTimer); // any event cancels the event timeout
+            }
+
+            TState before = _state;
+            Transition<TState, TData> transition = await machine.HandleEventAsync(next, _state, _data, _context).ConfigureAwait(false);
+            if (transition.Kind == TransitionKind.Stop)
+            {
+                ApplyReplies(transition);
+                return transition.StopReason!;
+            }
+
+            bool changed = transition.Kind == TransitionKind.Next && !_states.Equals(transition.State, before);
+            Apply(transition, next, isEnter: false, stateChanged: changed);
+            if (stateEnter && (changed || transition.Kind == TransitionKind.Repeat))
+            {
+                ExitReason? stop = await EnterAsync(machine, before).ConfigureAwait(false);
+                if (stop is not null)
+                {
+                    return stop;
+                }
+            }
+        }
+    }
+
+    private async Task<ExitReason?> EnterAsync(IGenStatem<TState, TData> machine, TState oldState)
+    {
+        Transition<TState, TData> enter = await machine.HandleEventAsync(new StatemEvent(EventType.Enter, oldState), _state, _data, _context).ConfigureAwait(false);
+        if (enter.Kind == TransitionKind.Stop)
+        {
+            ApplyReplies(enter);
+            return enter.StopReason;
+        }
+
+        if (enter.Kind == TransitionKind.Next && !_states.Equals(enter.State, _state))
+        {
+            throw new InvalidOperationException($"A state enter call must not change the state (from {_state} to {enter.State}).");
+        }
+
+        Apply(enter, default, isEnter: true, stateChanged: false);
+        return null;
+    }
+
+    private void Apply(Transition<TState, TData> transition, StatemEvent current, bool isEnter, bool stateChanged)
+    {
+        if (transition.Kind == TransitionKind.Next)
+        {
+            _state = transition.State;
+        }
+
+        if (!transition.KeepsData)
+        {
+            _data = transition.Data;
+        }
+
+        if (stateChanged)
+        {
+            Cancel(ref _stateTimer); // a state change cancels the state timeout (a new one below applies to the new state)
+        }
+
+        var inserted = new List<StatemEvent>();
+        bool postpone = false;
+        foreach (StatemAction action in transition.Actions)
+        {
+            switch (action)
+            {
+                case StatemAction.Reply reply:
+                    _unanswered.Remove(reply.From);
+                    reply.From.Reply(reply.Value);
+                    break;
+                case StatemAction.Postpone:
+                    if (isEnter)
+                    {
+                        throw new InvalidOperationException("A state enter call cannot postpone.");
+                    }
+
+                    postpone = true;
+                    break;
+                case StatemAction.NextEvent insert:
+                    if (isEnter)
+                    {
+                        throw new InvalidOperationException("A state enter call cannot insert events.");
+                    }
+
+                    inserted.Add(new StatemEvent(insert.Type, insert.Content));
+                    break;
+                case StatemAction.SetEventTimeout timeout:
+                    Start(ref _eventTimer, EventType.EventTimeout, null, timeout.After, timeout.Content);
+                    break;
+                case StatemAction.SetStateTimeout timeout:
+                    Start(ref _stateTimer, EventType.StateTimeout, null, timeout.After, timeout.Content);
+                    break;
+                case StatemAction.SetGenericTimeout timeout:
+                    Timer timer = _generic.GetValueOrDefault(timeout.Name);
+                    Start(ref timer, EventType.GenericTimeout, timeout.Name, timeout.After, timeout.Content);
+                    _generic[timeout.Name] = timer;
+                    break;
+            }
+        }
+
+        if (postpone)
+        {
+            _postponed.Add(current);
+        }
+
+        if (stateChanged || transition.Kind == TransitionKind.Repeat)
+        {
+            // Retry postponed events first (in their order), ahead of the mailbox.
+            for (int i = _postponed.Count - 1; i >= 0; i--)
+            {
+                _queue.AddFirst(_postponed[i]);
+            }
+
+            _postponed.Clear();
+        }
+
+        // Inserted events go before everything else, the first inserted first.
+        for (int i = inserted.Count - 1; i >= 0; i--)
+        {
+            _queue.AddFirst(inserted[i]);
+        }
+
+        if (_queue.Count > 0 && _eventTimer.Handle is not null)
+        {
+            Cancel(ref _eventTimer); // events are already waiting: the event timeout cannot fire
+        }
+    }
+
+    private void ApplyReplies(Transition<TState, TData> transition)
+    {
+        foreach (StatemAction action in transition.Actions)
+        {
+            if (action is StatemAction.Reply reply)
+            {
+                _unanswered.Remove(reply.From);
+                reply.From.Reply(reply.Value);
+            }
+        }
+    }
+
+    private void Start(ref Timer timer, EventType type, string? name, TimeSpan? after, object? content)
+    {
+        Cancel(ref timer);
+        if (after is not { } delay || delay == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        long generation = ++_generation;
+        timer.Generation = generation;
+        var fired = new TimerFired(type, name, generation, content);
+        PartisanNode node = _process.Node;
+        Pid self = _process.Self;
+        if (delay <= TimeSpan.Zero)
+        {
+            node.Send(self, fired);
+            return;
+        }
+
+        timer.Handle = node.TimeProvider.CreateTimer(static s =>
+        {
+            var (n, pid, message) = ((PartisanNode, Pid, TimerFired))s!;
+            n.Send(pid, message);
+        }, (node, self, fired), delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private static void Cancel(ref Timer timer)
+    {
+        timer.Handle?.Dispose();
+        timer.Handle = null;
+        timer.Generation = 0;
+    }
+
+    private bool IsCurrent(TimerFired fired) => fired.Type switch
+    {
+        EventType.EventTimeout => _eventTimer.Generation == fired.Generation,
+        EventType.StateTimeout => _stateTimer.Generation == fired.Generation,
+        EventType.GenericTimeout => fired.Name is not null && _generic.TryGetValue(fired.Name, out Timer t) && t.Generation == fired.Generation,
+        _ => false,
+    };
+
+    private void CancelAllTimers()
+    {
+        Cancel(ref _eventTimer);
+        Cancel(ref _stateTimer);
+        foreach (string name in _generic.Keys.ToArray())
+        {
+            Timer timer = _generic[name];
+            Cancel(ref timer);
+        }
+
+        _generic.Clear();
+    }
+}
