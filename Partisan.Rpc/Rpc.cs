@@ -32,15 +32,11 @@ public static class Rpc
     }
 
     /// <summary>Calls and casts the result to <typeparamref name="T"/>.</summary>
-    public static async Task<T> CallAsync<T>(PartisanNode node, NodeName target, string module, string function, object?[] arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task<T> CallAsync<T>(PartisanNode node, NodeName target, string module, string function, object?[] arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        object? result = await CallAsync(node, target, module, function, arguments, timeout, cancellationToken).ConfigureAwait(false);
-        return result switch
-        {
-            T typed => typed,
-            null when default(T) is null => default!,
-            _ => throw new CallFailedException(ProcessRef.ForName(ServerName, target), typeof(InvalidCastException).FullName!, $"The result is {result?.GetType().Name ?? "null"}, not {typeof(T).Name}."),
-        };
+        ArgumentNullException.ThrowIfNull(node);
+        RpcInvocationFormatter.EnsureRegistered(node.Types);
+        return node.CallAsync<T>(ProcessRef.ForName(ServerName, target), new RpcInvocation(module, function, arguments ?? []), default, timeout, cancellationToken);
     }
 
     /// <summary>Runs the function on <paramref name="target"/> without waiting for it (Erlang's <c>rpc:cast</c>).</summary>

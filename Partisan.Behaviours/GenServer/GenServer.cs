@@ -35,20 +35,7 @@ public abstract class GenServer : IGenServer
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
         Pid pid = node.Spawn(ctx => RunAsync(ctx, factory, started), name);
-        return WaitStartedAsync(node.WhenExited(pid), started.Task);
-    }
-
-    private static async Task<Pid> WaitStartedAsync(Task<ExitReason> exited, Task<Pid> started)
-    {
-        try
-        {
-            return await started.ConfigureAwait(false);
-        }
-        catch (GenServerStartException)
-        {
-            await exited.ConfigureAwait(false); // as in OTP, a failed start returns once the process is gone
-            throw;
-        }
+        return Starting.WaitAsync(node.WhenExited(pid), started.Task);
     }
 
     /// <summary>Starts a server and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
@@ -68,27 +55,18 @@ public abstract class GenServer : IGenServer
 
     /// <summary>Calls <paramref name="server"/> and returns its reply as <typeparamref name="TReply"/>.</summary>
     /// <exception cref="CallFailedException">The reply is not a <typeparamref name="TReply"/>.</exception>
-    public static async Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef server, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef server, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
-        object? reply = await node.CallAsync(server, request, timeout, cancellationToken).ConfigureAwait(false);
-        return Cast<TReply>(server, reply);
+        return node.CallAsync<TReply>(server, request, default, timeout, cancellationToken);
     }
 
     /// <summary>Calls with channel and partition-key options.</summary>
-    public static async Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef server, object request, ForwardOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef server, object request, ForwardOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
-        object? reply = await node.CallAsync(server, request, options, timeout, cancellationToken).ConfigureAwait(false);
-        return Cast<TReply>(server, reply);
+        return node.CallAsync<TReply>(server, request, options, timeout, cancellationToken);
     }
-
-    private static TReply Cast<TReply>(ProcessRef server, object? reply) => reply switch
-    {
-        TReply typed => typed,
-        null when default(TReply) is null => default!,
-        _ => throw new CallFailedException(server, typeof(InvalidCastException).FullName!, $"The reply is {reply?.GetType().Name ?? "null"}, not {typeof(TReply).Name}."),
-    };
 
     /// <summary>Casts <paramref name="request"/> to <paramref name="server"/> (fire and forget).</summary>
     public static bool Cast(PartisanNode node, ProcessRef server, object request, ForwardOptions options = default)

@@ -14,20 +14,7 @@ public static class GenStatem
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
         Pid pid = node.Spawn(ctx => new GenStatemRunner<TState, TData>(ctx, factory).RunAsync(started), name);
-        return WaitStartedAsync(node.WhenExited(pid), started.Task);
-    }
-
-    private static async Task<Pid> WaitStartedAsync(Task<ExitReason> exited, Task<Pid> started)
-    {
-        try
-        {
-            return await started.ConfigureAwait(false);
-        }
-        catch (GenServerStartException)
-        {
-            await exited.ConfigureAwait(false);
-            throw;
-        }
+        return Starting.WaitAsync(node.WhenExited(pid), started.Task);
     }
 
     /// <summary>Calls the machine (an <see cref="EventType.Call"/> event) and returns the reply as <typeparamref name="TReply"/>.</summary>
