@@ -52,11 +52,51 @@ internal class OutboundQueue
     {
         if (_channel.Reader.TryRead(out frame!))
         {
-            Interlocked.Add(ref _pendingBytes, -frame.Length);
+            long pending = Interlocked.Add(ref _pendingBytes, -frame.Length);
+            if (_spaceWaiter is not null && pending <= _maxPendingBytes / 2)
+            {
+                Interlocked.Exchange(ref _spaceWaiter, null)?.TrySetResult();
+            }
+
             return true;
         }
 
         return false;
+    }
+
+    private TaskCompletionSource? _spaceWaiter;
+
+    /// <summary>
+    /// Queues <paramref name="frame"/>, waiting while the queue is over its byte limit (back-pressure) until the
+    /// writer has drained it to half. Completes false when <paramref name="stillWanted"/> says the peer is gone.
+    /// </summary>
+    public async ValueTask<bool> EnqueueAsync(OutboundFrame frame, Func<bool> stillWanted, CancellationToken cancellationToken)
+    {
+        while (!TryEnqueue(frame))
+        {
+            if (!stillWanted())
+            {
+                return false;
+            }
+
+            TaskCompletionSource waiter = Volatile.Read(ref _spaceWaiter) ?? CreateWaiter();
+            if (PendingBytes <= _maxPendingBytes / 2)
+            {
+                continue; // drained meanwhile
+            }
+
+            // Wake at least every 100 ms to notice a peer that went away while the queue was full.
+            await waiter.Task.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return true;
+    }
+
+    private TaskCompletionSource CreateWaiter()
+    {
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Interlocked.CompareExchange(ref _spaceWaiter, created, null) ?? created;
     }
 
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);

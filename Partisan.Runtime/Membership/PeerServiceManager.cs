@@ -1040,6 +1040,56 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         return Enqueue(slot, frame);
     }
 
+    /// <summary>Like <see cref="Forward"/>, but waits for room when the connection's queue is full instead of dropping.</summary>
+    public async ValueTask<bool> ForwardAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, CancellationToken cancellationToken)
+    {
+        if (!_routes.TryGetValue(node, out PeerRoute? route) || route.IsDown)
+        {
+            _metrics.Dropped(route is null ? "unknown_node" : "not_connected");
+            return false;
+        }
+
+        string channelName = options.Channel ?? ChannelOptions.DefaultName;
+        ChannelRoute channel = route.GetChannel(channelName) ?? throw new ArgumentException($"Unknown channel '{channelName}'. Configure it in PartisanOptions.Channels on every node.", nameof(options));
+        long key = options.PartitionKey is null ? PartitionHash.Of(target) : PartitionHash.Of(options.PartitionKey);
+        ConnectionSlot slot = channel.Slots.Length == 1 ? channel.Slots[0] : channel.Slots[(int)((ulong)key % (ulong)channel.Slots.Length)];
+        OutboundFrame frame = OutboundFrame.Rent();
+        try
+        {
+            _codec.EncodeMessage(frame, target, message, channel.Options.Compression);
+        }
+        catch
+        {
+            OutboundFrame.Return(frame);
+            throw;
+        }
+
+        frame.Key = key;
+        if (slot.Queue.TryEnqueue(frame))
+        {
+            return true;
+        }
+
+        bool queued;
+        try
+        {
+            queued = await slot.Queue.EnqueueAsync(frame, () => !route.Removed && !route.IsDown, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            OutboundFrame.Return(frame);
+            throw;
+        }
+
+        if (!queued)
+        {
+            OutboundFrame.Return(frame);
+            _metrics.Dropped("not_connected");
+        }
+
+        return queued;
+    }
+
     private bool Enqueue(ConnectionSlot slot, OutboundFrame frame)
     {
         if (slot.Queue.TryEnqueue(frame))

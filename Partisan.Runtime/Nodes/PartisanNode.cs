@@ -392,6 +392,22 @@ public sealed class PartisanNode : IAsyncDisposable
     }
 
     /// <summary>
+    /// Like <see cref="ForwardMessage"/>, but with back-pressure: when the connection's send queue is full
+    /// (<see cref="PartisanOptions.MaxPendingBytesPerConnection"/>), waits until the writer has drained it to half
+    /// instead of dropping the message. Completes false only when the node is unknown or goes down.
+    /// </summary>
+    public ValueTask<bool> SendAsync(ProcessRef target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (target.Node == Name)
+        {
+            return ValueTask.FromResult(DeliverLocal(target, message));
+        }
+
+        return _peers.ForwardAsync(target.Node, target, message, options, cancellationToken);
+    }
+
+    /// <summary>
     /// Partisan's <c>cast_message</c>: sends <paramref name="message"/> wrapped as a <see cref="CastRequest"/> (OTP's
     /// <c>'$gen_cast'</c>) to the process registered as <paramref name="name"/> on <paramref name="node"/>.
     /// </summary>
