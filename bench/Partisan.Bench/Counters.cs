@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Partisan.Bench;
 
 /// <summary>Cheap process counters, taken before and after a scenario on both sides (--counters).</summary>
-internal readonly record struct Counters(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long WorkItems, long LockContentions, long CpuUserUs, long CpuSystemUs)
+internal readonly record struct Counters(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long WorkItems, long LockContentions, long CpuUserUs, long CpuSystemUs, long PoolThreads)
 {
     public static Counters Take()
     {
@@ -16,12 +16,13 @@ internal readonly record struct Counters(long AllocatedBytes, long Gen0, long Ge
             ThreadPool.CompletedWorkItemCount,
             Monitor.LockContentionCount,
             (long)self.UserProcessorTime.TotalMicroseconds,
-            (long)(self.TotalProcessorTime - self.UserProcessorTime).TotalMicroseconds);
+            (long)(self.TotalProcessorTime - self.UserProcessorTime).TotalMicroseconds,
+            ThreadPool.ThreadCount);
     }
 
-    public long[] ToArray() => [AllocatedBytes, Gen0, Gen1, Gen2, WorkItems, LockContentions, CpuUserUs, CpuSystemUs];
+    public long[] ToArray() => [AllocatedBytes, Gen0, Gen1, Gen2, WorkItems, LockContentions, CpuUserUs, CpuSystemUs, PoolThreads];
 
-    public static Counters FromArray(long[] a) => new(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    public static Counters FromArray(long[] a) => new(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
 
     public static Counters operator -(Counters after, Counters before) => new(
         after.AllocatedBytes - before.AllocatedBytes,
@@ -31,7 +32,8 @@ internal readonly record struct Counters(long AllocatedBytes, long Gen0, long Ge
         after.WorkItems - before.WorkItems,
         after.LockContentions - before.LockContentions,
         after.CpuUserUs - before.CpuUserUs,
-        after.CpuSystemUs - before.CpuSystemUs);
+        after.CpuSystemUs - before.CpuSystemUs,
+        after.PoolThreads); // a gauge: the thread-pool size at the end
 
     /// <summary>Adds this delta to <paramref name="result"/> under <paramref name="prefix"/>, per message where that makes sense.</summary>
     public void AddTo(Dictionary<string, object> result, string prefix, double messages)
@@ -45,5 +47,6 @@ internal readonly record struct Counters(long AllocatedBytes, long Gen0, long Ge
         result[prefix + "lock_contentions"] = LockContentions;
         result[prefix + "cpu_user_us_per_msg"] = Math.Round(CpuUserUs / m, 3);
         result[prefix + "cpu_sys_us_per_msg"] = Math.Round(CpuSystemUs / m, 3);
+        result[prefix + "pool_threads"] = PoolThreads;
     }
 }

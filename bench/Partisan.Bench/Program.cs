@@ -88,14 +88,16 @@ try
         if (all || part == "throughput")
         {
             const int Batch = 1000;
-            foreach ((int size, int total) in new[] { (64, 400_000), (1024, 200_000), (65536, 16_000) })
+            int[] sizes = EnvList("BENCH_TP_SIZES", [64, 1024, 65536]);
+            foreach (int size in sizes)
             {
-                await Scenarios.ThroughputAsync(session, size, 1, Math.Max(1, Scaled(total) / 10), Batch); // warm-up, not reported
+                await Scenarios.ThroughputAsync(session, size, 1, Math.Max(1, Scaled(TotalFor(size)) / 10), Batch); // warm-up, not reported
             }
 
-            foreach ((int size, int total) in new[] { (64, 400_000), (1024, 200_000), (65536, 16_000) })
+            foreach (int size in sizes)
             {
-                foreach (int senders in new[] { 1, 4, 16 })
+                int total = TotalFor(size);
+                foreach (int senders in EnvList("BENCH_TP_SENDERS", [1, 4, 16]))
                 {
                     int perSender = Math.Max(1, Scaled(total) / senders);
                     results.Add(await Measure(session, () => Scenarios.ThroughputAsync(session, size, senders, perSender, Batch), "msgs"));
@@ -151,22 +153,43 @@ return 0;
 
 int Scaled(int count) => Math.Max(1, (int)Math.Round(count * scale));
 
+// Messages per throughput configuration, as the reference: 400k (64 B), 200k (up to 1 KiB), 16k (up to 64 KiB), else 1000.
+static int TotalFor(int size) => size <= 64 ? 400_000 : size <= 1024 ? 200_000 : size <= 65536 ? 16_000 : 1000;
+
+// For profiling one case: the reference's knobs BENCH_TP_SIZES and BENCH_TP_SENDERS (comma-separated) work here too.
+static int[] EnvList(string name, int[] defaults) =>
+    Environment.GetEnvironmentVariable(name) is { Length: > 0 } text
+        ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+        : defaults;
+
 async Task<Dictionary<string, object>> Measure(Session session, Func<Task<Dictionary<string, object>>> run, string countKey)
 {
+    long refusedBefore = Scenarios.Refused;
     if (!counters)
     {
-        return await run();
+        return WithRefused(await run());
     }
 
     Counters serverBefore = await session.ServerCountersAsync();
     Counters clientBefore = Counters.Take();
-    Dictionary<string, object> result = await run();
+    Dictionary<string, object> result = WithRefused(await run());
     Counters clientDelta = Counters.Take() - clientBefore;
     Counters serverDelta = await session.ServerCountersAsync() - serverBefore;
     double messages = Convert.ToDouble(result[countKey], CultureInfo.InvariantCulture);
     clientDelta.AddTo(result, "c_", messages);
     serverDelta.AddTo(result, "s_", messages);
     return result;
+
+    Dictionary<string, object> WithRefused(Dictionary<string, object> r)
+    {
+        long refused = Scenarios.Refused - refusedBefore;
+        if (refused > 0)
+        {
+            r["send_refused"] = refused;
+        }
+
+        return r;
+    }
 }
 
 /// <summary>The delay proxy as a standalone program, in front of any TCP server on loopback.</summary>

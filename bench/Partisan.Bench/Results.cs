@@ -61,10 +61,12 @@ internal sealed class Results(string? jsonPath, bool showCounters)
 
     public void Add(Dictionary<string, object> result)
     {
-        Console.WriteLine(Row(result));
+        string refused = result.TryGetValue("send_refused", out object? n) ? $"  [{n} sends refused (queue full) and retried]" : "";
+        Console.WriteLine(Row(result) + refused);
         if (showCounters && result.ContainsKey("c_alloc_b_per_msg"))
         {
-            Console.WriteLine(CountersRow(result, "c_", "client") + ";  " + CountersRow(result, "s_", "server"));
+            Console.WriteLine(CountersRow(result, "c_", "client"));
+            Console.WriteLine(CountersRow(result, "s_", "server"));
         }
 
         Emit(result);
@@ -98,7 +100,7 @@ internal sealed class Results(string? jsonPath, bool showCounters)
     private static string CountersRow(Dictionary<string, object> r, string p, string who) =>
         $"{"",-10}   {who}: {Format(r[p + "alloc_b_per_msg"])} B/msg, gc {r[p + "gc0"]}/{r[p + "gc1"]}/{r[p + "gc2"]}, " +
         $"{Format(r[p + "work_items_per_msg"])} work items/msg, cpu {Format(r[p + "cpu_user_us_per_msg"])}+{Format(r[p + "cpu_sys_us_per_msg"])} us/msg (user+sys), " +
-        $"{r[p + "lock_contentions"]} lock contentions";
+        $"{r[p + "lock_contentions"]} lock contentions, {r[p + "pool_threads"]} pool threads";
 
     private static string F1(Dictionary<string, object> r, string key) =>
         r.TryGetValue(key, out object? v) ? ((double)v).ToString("F1", CultureInfo.InvariantCulture) : "-";

@@ -15,7 +15,7 @@ namespace Partisan.Benchmarks;
 [MemoryDiagnoser]
 public class FramingBenchmarks
 {
-    private const int Batch = 256;
+    private const int Batch = 16;
     private readonly WireContext _context = new(Samples.CreateRegistry());
     private MessageCodec _codec = null!;
     private object _message = null!;
@@ -31,7 +31,7 @@ public class FramingBenchmarks
         _codec = new MessageCodec(_context, 64 * 1024 * 1024, 512);
         _message = Samples.Message(Kind);
         _target = new Pid(Samples.Node, 99);
-        _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+        _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false)); // as the TCP transport's pipes
     }
 
     /// <summary>Encode one message into a pooled frame and return it (the sender's cost per message).</summary>
