@@ -6,6 +6,13 @@ namespace Partisan.Bench;
 /// <summary>Ping-pong request: the echo process sends <see cref="Payload"/> back to <see cref="ReplyTo"/>.</summary>
 internal sealed record Echo(Pid ReplyTo, byte[] Payload);
 
+/// <summary>
+/// A large message that the server's "bulk" process acknowledges one by one: it answers <see cref="Key"/>
+/// to <see cref="ReplyTo"/> on <see cref="Channel"/> with <see cref="Key"/> as the partition key, so the
+/// acknowledgement travels back on the same connection.
+/// </summary>
+internal sealed record Bulk(Pid ReplyTo, string? Channel, int Key, byte[] Payload);
+
 internal sealed class EchoFormatter : WireFormatter<Echo>
 {
     public override void Write(ref WireWriter writer, Echo value)
@@ -17,7 +24,24 @@ internal sealed class EchoFormatter : WireFormatter<Echo>
     public override Echo Read(ref WireReader reader) => new(reader.Read<Pid>(), reader.ReadBytes() ?? []);
 }
 
+internal sealed class BulkFormatter : WireFormatter<Bulk>
+{
+    public override void Write(ref WireWriter writer, Bulk value)
+    {
+        writer.Write(value.ReplyTo);
+        writer.WriteString(value.Channel);
+        writer.WriteVarInt32(value.Key);
+        writer.WriteBytes(value.Payload);
+    }
+
+    public override Bulk Read(ref WireReader reader) => new(reader.Read<Pid>(), reader.ReadString(), reader.ReadVarInt32(), reader.ReadBytes() ?? []);
+}
+
 internal static class BenchTypes
 {
-    public static void Register() => TypeRegistry.Default.Register(new EchoFormatter(), 1_000_001);
+    public static void Register()
+    {
+        TypeRegistry.Default.Register(new EchoFormatter(), 1_000_001);
+        TypeRegistry.Default.Register(new BulkFormatter(), 1_000_002);
+    }
 }

@@ -1,122 +1,255 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Partisan;
 using Partisan.Bench;
 
-// Partisan.Bench: runs between two OS processes on 127.0.0.1 (it starts the second one itself).
-//   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|all] [--json FILE] [--scale X]
-const string Secret = "partisan-bench-secret";
-BenchTypes.Register();
+// Partisan.Bench: two OS processes on 127.0.0.1 (it starts the second one itself); see bench/README.md.
+//   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
+//   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
+const string Usage = """
+    usage: Partisan.Bench [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
+                          [--counters] [--delay-ms N] [--window BYTES]
+           Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
+      --json FILE     append one JSON object per result (disterl's field names) to FILE
+      --scale X       multiply every message count and time limit (default 1)
+      --counters      also report GC, allocation, thread-pool and CPU figures per message, both processes
+      --delay-ms N    latency scenario: delay of the proxy each way (default 10, so 20 ms RTT)
+      --window BYTES  latency scenario / proxy: bytes in flight per connection and direction (default 4194304)
+    """;
 
-if (args.Length >= 2 && args[0] == "serve")
+BenchTypes.Register();
+if (args.Length >= 3 && args[0] == "serve")
 {
-    return await BenchServer.RunAsync(args[1], Secret);
+    return await BenchServer.RunAsync(args[1], args[2], Session.Secret);
 }
 
-string part = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
+if (args.Length >= 1 && args[0] == "proxy")
+{
+    return await ProxyCommand.RunAsync(args[1..]);
+}
+
+string part = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
 string? jsonPath = null;
 double scale = 1.0;
-for (int i = 0; i < args.Length; i++)
+bool counters = false;
+double delayMs = 10;
+int window = 4 * 1024 * 1024;
+for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Length; i++)
 {
-    if (args[i] == "--json" && i + 1 < args.Length)
+    string? Next() => i + 1 < args.Length ? args[++i] : null;
+    switch (args[i])
     {
-        jsonPath = args[++i];
-    }
-    else if (args[i] == "--scale" && i + 1 < args.Length)
-    {
-        scale = double.Parse(args[++i], CultureInfo.InvariantCulture);
+        case "--json":
+            jsonPath = Next();
+            break;
+        case "--scale" when double.TryParse(Next(), CultureInfo.InvariantCulture, out double s) && s > 0:
+            scale = s;
+            break;
+        case "--counters":
+            counters = true;
+            break;
+        case "--delay-ms" when double.TryParse(Next(), CultureInfo.InvariantCulture, out double d) && d >= 0:
+            delayMs = d;
+            break;
+        case "--window" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int w) && w >= 1024:
+            window = w;
+            break;
+        case "-h" or "--help":
+            Console.WriteLine(Usage);
+            return 0;
+        default:
+            Console.Error.WriteLine($"Unknown or invalid argument '{args[i]}'.\n{Usage}");
+            return 2;
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "all"))
+if (part is not ("pingpong" or "throughput" or "hol" or "latency" or "call" or "all") || (jsonPath is null && args.Contains("--json")))
 {
-    Console.Error.WriteLine($"Unknown part '{part}'. Use pingpong, throughput or all. (hol, latency and call come with the benchmark issue.)");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
-using Process server = StartServer();
-string? ready = await server.StandardOutput.ReadLineAsync();
-if (ready is null || !ready.StartsWith("READY ", StringComparison.Ordinal))
-{
-    Console.Error.WriteLine("The server process did not start: " + ready);
-    return 1;
-}
+Console.CancelKeyPress += (_, _) => ChildProcesses.KillAll();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
 
-string[] parts = ready.Split(' ');
-var remoteName = NodeName.Parse(parts[1]);
-var clientOptions = new PartisanOptions { NodeName = "bench-a@127.0.0.1", ClusterSecret = Secret };
-clientOptions.ListenAddresses.Add("127.0.0.1:0");
-BenchChannels.Configure(clientOptions);
-await using PartisanNode node = await PartisanNode.StartAsync(clientOptions);
-await node.JoinAsync(parts[2]);
-var deadline = Stopwatch.StartNew();
-while (!node.IsFullyConnected(remoteName))
-{
-    if (deadline.Elapsed > TimeSpan.FromSeconds(20))
-    {
-        Console.Error.WriteLine("Could not connect to the server process.");
-        return 1;
-    }
-
-    await Task.Delay(10);
-}
-
-var results = new Results(jsonPath);
-results.Meta();
-bool ok = true;
+var results = new Results(jsonPath, counters);
+results.Meta(scale);
+bool all = part == "all";
 try
 {
-    if (part is "pingpong" or "all")
+    if (all || part is "pingpong" or "throughput" or "hol")
     {
-        results.Add(await Scenarios.PingPongAsync(node, remoteName, 64, Scaled(10_000, scale), Scaled(100_000, scale)));
-    }
-
-    if (part is "throughput" or "all")
-    {
-        foreach ((int size, int count) in new[] { (64, 400_000), (1024, 200_000), (65536, 16_000) })
+        await using Session session = await Session.StartAsync(proxy: null);
+        if (all || part == "pingpong")
         {
-            await Scenarios.ThroughputAsync(node, remoteName, size, 1, Scaled(Math.Min(count, 20_000) / 10, scale)); // warm-up
-            foreach (int senders in new[] { 1, 4, 16 })
+            results.Add(await Measure(session, () => Scenarios.PingPongAsync(session, 64, Scaled(10_000), Scaled(100_000)), "n"));
+        }
+
+        if (all || part == "throughput")
+        {
+            const int Batch = 1000;
+            int[] sizes = EnvList("BENCH_TP_SIZES", [64, 1024, 65536]);
+            foreach (int size in sizes)
             {
-                results.Add(await Scenarios.ThroughputAsync(node, remoteName, size, senders, Scaled(count, scale)));
+                await Scenarios.ThroughputAsync(session, size, 1, Math.Max(1, Scaled(TotalFor(size)) / 10), Batch); // warm-up, not reported
+            }
+
+            foreach (int size in sizes)
+            {
+                int total = TotalFor(size);
+                foreach (int senders in EnvList("BENCH_TP_SENDERS", [1, 4, 16]))
+                {
+                    int perSender = Math.Max(1, Scaled(total) / senders);
+                    results.Add(await Measure(session, () => Scenarios.ThroughputAsync(session, size, senders, perSender, Batch), "msgs"));
+                }
+            }
+        }
+
+        if (all || part == "hol")
+        {
+            int maxPings = Scaled(20_000);
+            TimeSpan maxTime = TimeSpan.FromMilliseconds(Math.Round(10_000 * scale));
+            await Scenarios.PingAsync(session.Node, session.Remote, Scenarios.Payload(64), Scaled(5000), 0, TimeSpan.MaxValue); // warm-up
+            foreach ((int background, bool separate) in new[] { (0, false), (Scenarios.MiB, false), (Scenarios.MiB, true), (8 * Scenarios.MiB, false), (8 * Scenarios.MiB, true) })
+            {
+                results.Add(await Measure(session, () => Scenarios.HolCaseAsync(session, 64, background, separate, maxPings, maxTime), "n"));
             }
         }
     }
+
+    if (all || part == "latency")
+    {
+        var proxy = new ProxyTransport(TimeSpan.FromMilliseconds(delayMs), window);
+        await using Session session = await Session.StartAsync(proxy);
+        int[] keys = await Scenarios.CalibrateKeysAsync(session, BenchChannels.Parallel, BenchChannels.ParallelConnections);
+        (long[] rtt, _) = await Scenarios.PingAsync(session.Node, session.Remote, Scenarios.Payload(64), 2, 20, TimeSpan.MaxValue);
+        Array.Sort(rtt);
+        Results.Note("latency", $"proxy {delayMs.ToString(CultureInfo.InvariantCulture)} ms each way, window {window} B; 64 B ping through it: p50 {Scenarios.Seconds(rtt[rtt.Length / 2]) * 1000:F1} ms");
+        TimeSpan duration = TimeSpan.FromSeconds(Math.Max(1, 5 * scale));
+        foreach (int size in new[] { 8 * Scenarios.MiB, 512 * 1024 })
+        {
+            results.Add(await Measure(session, () => Scenarios.LatencyCaseAsync(session, size, BenchChannels.Single, 1, keys, duration), "n"));
+            results.Add(await Measure(session, () => Scenarios.LatencyCaseAsync(session, size, BenchChannels.Parallel, BenchChannels.ParallelConnections, keys, duration), "n"));
+        }
+    }
+
+    if (all || part == "call")
+    {
+        Results.Note("call", "skipped: needs the generated gen_server (issue 3)");
+    }
 }
-catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+catch (Exception ex) when (ex is LostMessageException or TimeoutException or PartisanException)
 {
     Console.Error.WriteLine("Benchmark failed: " + ex.Message);
-    ok = false;
+    return 1;
 }
 finally
 {
-    server.StandardInput.Close();
-    if (!server.WaitForExit(5000))
+    results.End();
+    ChildProcesses.KillAll();
+}
+
+return 0;
+
+int Scaled(int count) => Math.Max(1, (int)Math.Round(count * scale));
+
+// Messages per throughput configuration, as the reference: 400k (64 B), 200k (up to 1 KiB), 16k (up to 64 KiB), else 1000.
+static int TotalFor(int size) => size <= 64 ? 400_000 : size <= 1024 ? 200_000 : size <= 65536 ? 16_000 : 1000;
+
+// For profiling one case: the reference's knobs BENCH_TP_SIZES and BENCH_TP_SENDERS (comma-separated) work here too.
+static int[] EnvList(string name, int[] defaults) =>
+    Environment.GetEnvironmentVariable(name) is { Length: > 0 } text
+        ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+        : defaults;
+
+async Task<Dictionary<string, object>> Measure(Session session, Func<Task<Dictionary<string, object>>> run, string countKey)
+{
+    long refusedBefore = Scenarios.Refused;
+    if (!counters)
     {
-        server.Kill();
+        return WithRefused(await run());
+    }
+
+    Counters serverBefore = await session.ServerCountersAsync();
+    Counters clientBefore = Counters.Take();
+    Dictionary<string, object> result = WithRefused(await run());
+    Counters clientDelta = Counters.Take() - clientBefore;
+    Counters serverDelta = await session.ServerCountersAsync() - serverBefore;
+    double messages = Convert.ToDouble(result[countKey], CultureInfo.InvariantCulture);
+    clientDelta.AddTo(result, "c_", messages);
+    serverDelta.AddTo(result, "s_", messages);
+    return result;
+
+    Dictionary<string, object> WithRefused(Dictionary<string, object> r)
+    {
+        long refused = Scenarios.Refused - refusedBefore;
+        if (refused > 0)
+        {
+            r["send_refused"] = refused;
+        }
+
+        return r;
     }
 }
 
-results.End();
-return ok ? 0 : 1;
-
-static int Scaled(int count, double scale) => Math.Max(1, (int)(count * scale));
-
-static Process StartServer()
+/// <summary>The delay proxy as a standalone program, in front of any TCP server on loopback.</summary>
+internal static class ProxyCommand
 {
-    string self = Environment.ProcessPath!;
-    var info = new ProcessStartInfo(self)
+    public static async Task<int> RunAsync(string[] args)
     {
-        RedirectStandardInput = true,
-        RedirectStandardOutput = true,
-        UseShellExecute = false,
-    };
-    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-    {
-        info.ArgumentList.Add(typeof(BenchServer).Assembly.Location);
-    }
+        int? listenPort = null;
+        string? to = null;
+        double? delayMs = null;
+        int window = 4 * 1024 * 1024;
+        for (int i = 0; i < args.Length; i += 2)
+        {
+            string? value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--listen" when value is not null:
+                    string port = value;
+                    if (value.Contains(':', StringComparison.Ordinal))
+                    {
+                        var address = ListenAddress.Parse(value);
+                        if (!DelayProxy.IsLoopback(address.Host))
+                        {
+                            Console.Error.WriteLine("The proxy listens on loopback only.");
+                            return 2;
+                        }
 
-    info.ArgumentList.Add("serve");
-    info.ArgumentList.Add("bench-b@127.0.0.1");
-    return Process.Start(info) ?? throw new InvalidOperationException("Cannot start the server process.");
+                        port = address.Port.ToString(CultureInfo.InvariantCulture);
+                    }
+
+                    listenPort = int.TryParse(port, CultureInfo.InvariantCulture, out int p) ? p : null;
+                    break;
+                case "--to" when value is not null:
+                    to = value;
+                    break;
+                case "--delay-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out double d) && d >= 0:
+                    delayMs = d;
+                    break;
+                case "--window" when int.TryParse(value, CultureInfo.InvariantCulture, out int w) && w >= 1024:
+                    window = w;
+                    break;
+                default:
+                    Console.Error.WriteLine($"proxy: unknown or invalid argument '{args[i]}'. Use --listen PORT --to HOST:PORT --delay-ms N [--window BYTES].");
+                    return 2;
+            }
+        }
+
+        if (listenPort is null || to is null || delayMs is null)
+        {
+            Console.Error.WriteLine("proxy: --listen PORT, --to HOST:PORT and --delay-ms N are required.");
+            return 2;
+        }
+
+        var target = ListenAddress.Parse(to);
+        await using DelayProxy proxy = DelayProxy.Start(listenPort.Value, target.Host, target.Port, TimeSpan.FromMilliseconds(delayMs.Value), window);
+        Console.WriteLine($"proxy 127.0.0.1:{proxy.Port} -> {target}, {delayMs.Value.ToString(CultureInfo.InvariantCulture)} ms each way, window {window} bytes per connection and direction; Ctrl+C or SIGTERM stops it");
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
+        await stopped.Task;
+        return 0;
+    }
 }
