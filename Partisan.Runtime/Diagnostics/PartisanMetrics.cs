@@ -44,15 +44,15 @@ public sealed class PartisanMetrics : IDisposable
     internal void Sent(string channel, long messages, long bytes)
     {
         var channelTag = new KeyValuePair<string, object?>("partisan.channel", channel);
+        _bytesSent.Add(bytes, _nodeTag, channelTag); // bytes first: whoever sees the messages also sees their bytes
         _messagesSent.Add(messages, _nodeTag, channelTag);
-        _bytesSent.Add(bytes, _nodeTag, channelTag);
     }
 
     internal void Received(string channel, long messages, long bytes)
     {
         var channelTag = new KeyValuePair<string, object?>("partisan.channel", channel);
-        _messagesReceived.Add(messages, _nodeTag, channelTag);
         _bytesReceived.Add(bytes, _nodeTag, channelTag);
+        _messagesReceived.Add(messages, _nodeTag, channelTag);
     }
 
     internal void Dropped(string reason) =>
