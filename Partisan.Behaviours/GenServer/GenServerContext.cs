@@ -32,6 +32,14 @@ public sealed class GenServerContext
         from.Reply(value);
     }
 
+    /// <summary>Fails a call whose handler returned <see cref="CallResult.NoReply"/> with <paramref name="error"/>; the server keeps running.</summary>
+    public void Fail(CallHandle from, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _outstanding.Remove(from);
+        from.Fail(error);
+    }
+
     /// <summary>Monitors <paramref name="target"/>; the <see cref="Down"/> arrives as an info message.</summary>
     public Ref Monitor(ProcessRef target) => Process.Monitor(target);
 

@@ -5,7 +5,9 @@ namespace Partisan.Generators.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the Partisan generators report. IDs 001–049 are generator errors ("cannot
-/// generate"); 050–099 are kept for analyzer warnings. Keep docs/diagnostics.md and
+/// generate"); 050–099 are kept for analyzer warnings. 001–009 are [PartisanMessage]'s (here);
+/// 010–019 [PartisanServer]'s (<see cref="ServerDiagnostics"/>), 020–029 [PartisanRpc]'s
+/// (<see cref="RpcDiagnostics"/>), 030–039 [PartisanStateMachine]'s (<see cref="StateMachineDiagnostics"/>). Keep docs/diagnostics.md and
 /// AnalyzerReleases.Unshipped.md in step with this file.
 /// </summary>
 internal static class DiagnosticDescriptors
@@ -80,10 +82,14 @@ internal static class DiagnosticDescriptors
         MemberNotSettableId => MemberNotSettable,
         ReservedTypeIdId => ReservedTypeId,
         DuplicateTypeIdId => DuplicateTypeId,
-        _ => throw new ArgumentException("Unknown diagnostic id " + id, nameof(id)),
+        _ => ServerDiagnostics.Find(id)
+            ?? RpcDiagnostics.Find(id)
+            ?? StateMachineDiagnostics.Find(id)
+            ?? throw new ArgumentException("Unknown diagnostic id " + id, nameof(id)),
     };
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) => new(
+    /// <summary>An error of the Partisan category, with its help link into docs/diagnostics.md.</summary>
+    internal static DiagnosticDescriptor Create(string id, string title, string message) => new(
         id,
         title,
         message,

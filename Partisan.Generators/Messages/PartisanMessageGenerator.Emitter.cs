@@ -52,13 +52,13 @@ public sealed partial class PartisanMessageGenerator
             w.WriteLine("/// <summary>The shared instance; the formatter has no state.</summary>");
             w.WriteLine($"public static readonly {model.FormatterName} Instance = new {model.FormatterName}();");
 
-            List<string> fields = CollectFormatterFields(model);
+            List<string> fields = WireCode.CollectFormatterFields(model.Members, static m => m.Type);
             if (fields.Count > 0)
             {
                 w.WriteLine();
                 for (int i = 0; i < fields.Count; i++)
                 {
-                    w.WriteLine($"private static readonly {fields[i]} {FieldName(i)} = new {fields[i]}();");
+                    w.WriteLine($"private static readonly {fields[i]} {WireCode.FieldName(i)} = new {fields[i]}();");
                 }
             }
 
@@ -73,26 +73,6 @@ public sealed partial class PartisanMessageGenerator
         }
 
         private static string Count(int members) => members == 1 ? "1 member" : members.ToString(CultureInfo.InvariantCulture) + " members";
-
-        private static string FieldName(int index) => "s_formatter" + index.ToString(CultureInfo.InvariantCulture);
-
-        /// <summary>The distinct built-in and enum formatter types the members use, in first-use order.</summary>
-        private static List<string> CollectFormatterFields(MessageModel model)
-        {
-            var fields = new List<string>();
-            foreach (MessageMemberModel member in model.Members)
-            {
-                for (WireTypeModel? t = member.Type; t is not null; t = t.Element)
-                {
-                    if (t.Kind is WireKind.BuiltIn or WireKind.Enum && t.Formatter is { } formatter && !fields.Contains(formatter))
-                    {
-                        fields.Add(formatter);
-                    }
-                }
-            }
-
-            return fields;
-        }
 
         private static void WriteWriteMethod(SourceWriter w, MessageModel model, string formatted, List<string> fields)
         {
@@ -112,84 +92,11 @@ public sealed partial class PartisanMessageGenerator
             int temp = 0;
             foreach (MessageMemberModel member in model.Members)
             {
-                WriteValue(w, member.Type, "value." + member.Name, fields, ref temp);
+                WireCode.WriteValue(w, member.Type, "value." + member.Name, fields, ref temp);
             }
 
             w.WriteLine("writer.EndObject(scope);");
             w.CloseBlock();
-        }
-
-        private static void WriteValue(SourceWriter w, WireTypeModel type, string expression, List<string> fields, ref int temp)
-        {
-            switch (type.Kind)
-            {
-                case WireKind.Nullable:
-                    string local = "t" + temp++.ToString(CultureInfo.InvariantCulture);
-                    w.WriteLine($"{type.TypeName} {local} = {expression};");
-                    w.WriteLine($"writer.WriteBool({local}.HasValue);");
-                    w.OpenBlock($"if ({local}.HasValue)");
-                    WriteValue(w, type.Element!, local + ".GetValueOrDefault()", fields, ref temp);
-                    w.CloseBlock();
-                    w.WriteLine();
-                    break;
-                case WireKind.BuiltIn:
-                case WireKind.Enum:
-                    w.WriteLine($"{FieldName(fields.IndexOf(type.Formatter!))}.Write(ref writer, {expression});");
-                    break;
-                case WireKind.Message:
-                    w.WriteLine($"{type.Formatter}.Instance.Write(ref writer, {expression});");
-                    break;
-                case WireKind.Registry:
-                    w.WriteLine($"writer.Write<{type.TypeName}>({expression});");
-                    break;
-                default:
-                    w.WriteLine($"writer.{WriterMethod(type.Kind)}({expression});");
-                    break;
-            }
-        }
-
-        private static string WriterMethod(WireKind kind) => kind switch
-        {
-            WireKind.Bool => "WriteBool",
-            WireKind.Byte => "WriteByte",
-            WireKind.Int32 => "WriteVarInt32",
-            WireKind.UInt32 => "WriteVarUInt32",
-            WireKind.Int64 => "WriteVarInt64",
-            WireKind.UInt64 => "WriteVarUInt64",
-            WireKind.Single => "WriteSingle",
-            WireKind.Double => "WriteDouble",
-            WireKind.Decimal => "WriteDecimal",
-            WireKind.Guid => "WriteGuid",
-            WireKind.String => "WriteString",
-            WireKind.Bytes => "WriteBytes",
-            WireKind.Object => "WriteObject",
-            _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "No direct writer method."),
-        };
-
-        private static string ReadExpression(WireTypeModel type, List<string> fields)
-        {
-            string bang = type.SuppressNull ? "!" : string.Empty;
-            return type.Kind switch
-            {
-                WireKind.Nullable => $"(reader.ReadBool() ? ({type.TypeName}){ReadExpression(type.Element!, fields)} : null)",
-                WireKind.BuiltIn or WireKind.Enum => $"{FieldName(fields.IndexOf(type.Formatter!))}.Read(ref reader)",
-                WireKind.Message => $"{type.Formatter}.Instance.Read(ref reader){bang}",
-                WireKind.Registry => $"reader.Read<{type.TypeName}>()",
-                WireKind.Bool => "reader.ReadBool()",
-                WireKind.Byte => "reader.ReadByte()",
-                WireKind.Int32 => "reader.ReadVarInt32()",
-                WireKind.UInt32 => "reader.ReadVarUInt32()",
-                WireKind.Int64 => "reader.ReadVarInt64()",
-                WireKind.UInt64 => "reader.ReadVarUInt64()",
-                WireKind.Single => "reader.ReadSingle()",
-                WireKind.Double => "reader.ReadDouble()",
-                WireKind.Decimal => "reader.ReadDecimal()",
-                WireKind.Guid => "reader.ReadGuid()",
-                WireKind.String => "reader.ReadString()" + bang,
-                WireKind.Bytes => "reader.ReadBytes()" + bang,
-                WireKind.Object => "reader.ReadObject()" + bang,
-                _ => throw new System.ArgumentOutOfRangeException(nameof(type), type.Kind, "Unknown wire kind."),
-            };
         }
 
         private static void WriteReadMethod(SourceWriter w, MessageModel model, string formatted, List<string> fields)
@@ -210,7 +117,7 @@ public sealed partial class PartisanMessageGenerator
             {
                 MessageMemberModel member = model.Members[i];
                 string index = i.ToString(CultureInfo.InvariantCulture);
-                w.WriteLine($"{member.Type.TypeName} m{index} = count > {index} ? {ReadExpression(member.Type, fields)} : {member.MissingValue};");
+                w.WriteLine($"{member.Type.TypeName} m{index} = count > {index} ? {WireCode.ReadExpression(member.Type, fields)} : {member.MissingValue};");
             }
 
             w.WriteLine("reader.EndObject(scope);");

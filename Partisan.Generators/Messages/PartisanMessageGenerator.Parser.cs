@@ -395,7 +395,7 @@ public sealed partial class PartisanMessageGenerator
             type.IsValueType ? "default" : wire.SuppressNull ? "default!" : "null";
 
         /// <summary>A constructor parameter's explicit default as a C# expression, or null when it has none (or it is <c>default</c>).</summary>
-        private static string? DefaultValueOf(IParameterSymbol parameter)
+        internal static string? DefaultValueOf(IParameterSymbol parameter)
         {
             if (!parameter.HasExplicitDefaultValue || parameter.ExplicitDefaultValue is not { } value)
             {

@@ -31,6 +31,8 @@ public static class GeneratorHarness
         }
 
         references.Add(MetadataReference.CreateFromFile(typeof(PartisanMessageAttribute).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Partisan.Behaviours.GenServer).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Partisan.Rpc.Rpc).Assembly.Location));
         return references.ToImmutableArray();
     }
 
@@ -56,8 +58,16 @@ public static class GeneratorHarness
 
     public static CSharpCompilation Compile(params string[] sources) => CompileAssembly("TestAssembly", sources);
 
+    /// <summary>Every generator of Partisan.Generators, as the compiler loads them from the analyzer assembly.</summary>
+    public static ISourceGenerator[] AllGenerators() =>
+        typeof(PartisanMessageGenerator).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttributes(typeof(GeneratorAttribute), inherit: false).Length > 0)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => ((IIncrementalGenerator)Activator.CreateInstance(t)!).AsSourceGenerator())
+            .ToArray();
+
     public static GeneratorDriver CreateDriver(bool trackSteps = true) => CSharpGeneratorDriver.Create(
-        [new PartisanMessageGenerator().AsSourceGenerator()],
+        AllGenerators(),
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
