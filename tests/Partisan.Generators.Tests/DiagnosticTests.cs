@@ -201,12 +201,12 @@ public class DiagnosticTests
         Assert.Empty(GeneratorHarness.Problems(run.Output).Where(d => d.Id != "PARTISAN004"));
     }
 
-    private sealed record CSharpCompilationRun(ImmutableArray<Diagnostic> Diagnostics, Compilation Output, IReadOnlyList<string> HintNames);
+    internal sealed record CSharpCompilationRun(ImmutableArray<Diagnostic> Diagnostics, Compilation Output, IReadOnlyList<string> HintNames);
 
-    private static CSharpCompilationRun RunAll(string source)
+    internal static CSharpCompilationRun RunAll(string source)
     {
         var (result, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
-        Assert.Null(result.Results.Single().Exception);
+        Assert.All(result.Results, r => Assert.Null(r.Exception));
         var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).OrderBy(h => h, StringComparer.Ordinal).ToList();
         return new CSharpCompilationRun(diagnostics, output, hints);
     }
@@ -214,7 +214,7 @@ public class DiagnosticTests
     private static ImmutableArray<Diagnostic> Run(string source) => RunAll(source).Diagnostics;
 
     /// <summary>The generator reports exactly the marked diagnostics, at the marked spans, in the test source file.</summary>
-    private static void Verify(string markup)
+    internal static void Verify(string markup)
     {
         (string source, List<(string Id, TextSpan Span)> expected) = Markup.Parse(markup, GeneratorHarness.Usings.Length);
         Compilation input = GeneratorHarness.Compile(source);
