@@ -64,6 +64,7 @@ internal static class BenchServer
             }
         }, "stats");
 
+        await EchoServer.StartAsync(node, EchoServer.Name);
         Console.WriteLine($"READY {node.Name} {node.ListenAddresses[0]}");
         Console.Out.Flush();
         await Console.In.ReadToEndAsync();

@@ -135,7 +135,13 @@ try
 
     if (all || part == "call")
     {
-        Results.Note("call", "skipped: needs the generated gen_server (issue 3)");
+        await using Session session = await Session.StartAsync(proxy: null);
+        int total = Scaled(100_000);
+        await Scenarios.CallAsync(session, 64, 1, Scaled(10_000)); // warm-up, not reported
+        foreach (int callers in EnvList("BENCH_CALL_CALLERS", [1, 16]))
+        {
+            results.Add(await Measure(session, () => Scenarios.CallAsync(session, 64, callers, Math.Max(1, total / callers)), "n"));
+        }
     }
 }
 catch (Exception ex) when (ex is LostMessageException or TimeoutException or PartisanException)

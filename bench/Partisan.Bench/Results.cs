@@ -89,6 +89,8 @@ internal sealed class Results(string? jsonPath, bool showCounters)
                     ? "no background"
                     : $"bg {Size(r["background_bytes"])} {r["background_channel"]} channel";
                 return $"{bench,-10} {what,-28} {r["n"],8}  {Lat()}  (bg {Num(r["bg_mib_per_s"])} MiB/s)";
+            case "call":
+                return $"{bench,-10} {$"{r["callers"]} caller(s)",-28} {r["n"],8}  {Lat()}  ({Num(r["calls_per_s"])} calls/s)";
             case "latency":
                 string conns = $"{r["connections_used"]} conn";
                 return $"{bench,-10} {$"{Size(r["payload_bytes"])} x {r["senders"]} snd, p{r["parallelism"]}, {conns}",-28} {r["n"],8}  {Num(r["ops_per_s"]),9} ops/s  {Num(r["mib_per_s"]),7} MiB/s  p50 {Ms(r, "p50_us")} ms  p99 {Ms(r, "p99_us")} ms";

@@ -79,6 +79,64 @@ internal static class Scenarios
         return result;
     }
 
+    // ------------------------------------------------------------------ call
+
+    /// <summary>
+    /// <paramref name="callers"/> concurrent callers each make <paramref name="perCaller"/> calls to the generated
+    /// <see cref="EchoServer"/> on the server process through its typed client, one after another, timing each
+    /// (the reference's <c>call</c> part: <c>gen_server:call</c> with a 64-byte payload).
+    /// </summary>
+    public static async Task<Dictionary<string, object>> CallAsync(Session session, int size, int callers, int perCaller)
+    {
+        EchoServerClient client = EchoServer.Client(session.Node, ProcessRef.ForName(EchoServer.Name, session.Remote));
+        byte[] payload = Payload(size);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callerTasks = new Task<long[]>[callers];
+        for (int c = 0; c < callers; c++)
+        {
+            callerTasks[c] = Task.Run(async () =>
+            {
+                await start.Task;
+                long[] samples = new long[perCaller];
+                for (int i = 0; i < perCaller; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    byte[] reply = await client.EchoAsync(payload);
+                    samples[i] = Stopwatch.GetTimestamp() - t0;
+                    if (reply.Length != payload.Length)
+                    {
+                        throw new LostMessageException($"call: the echo had {reply.Length} bytes, not {payload.Length}.");
+                    }
+                }
+
+                return samples;
+            });
+        }
+
+        var clock = Stopwatch.StartNew();
+        start.SetResult();
+        long[][] perCallerSamples = await WithLimit(Task.WhenAll(callerTasks), "call");
+        clock.Stop();
+        long[] all = new long[callers * perCaller];
+        for (int c = 0; c < callers; c++)
+        {
+            perCallerSamples[c].CopyTo(all, c * perCaller);
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        var result = new Dictionary<string, object>
+        {
+            ["bench"] = "call",
+            ["payload_bytes"] = size,
+            ["callers"] = callers,
+            ["n"] = all.Length,
+            ["elapsed_s"] = Math.Round(seconds, 3),
+            ["calls_per_s"] = Math.Round(all.Length / seconds, 1),
+        };
+        Results.AddLatency(result, all);
+        return result;
+    }
+
     // ------------------------------------------------------------------ throughput
 
     /// <summary>
