@@ -48,7 +48,7 @@ internal static class Program
                 try
                 {
                     string answer = await ReadmeExample.RunAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                    return answer == "Hello, bob!" ? 0 : 1;
+                    return answer == "2" ? 0 : 1;
                 }
                 catch (TimeoutException)
                 {

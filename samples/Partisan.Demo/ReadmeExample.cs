@@ -1,5 +1,20 @@
 namespace Partisan.Demo;
 
+// README example (server) begins
+/// <summary>A gen_server: the generator adds the request messages, the dispatch, StartAsync and a typed CounterClient.</summary>
+[PartisanServer]
+public partial class Counter
+{
+    private long _value;
+
+    [Call] public long Add(long by) => _value += by;
+
+    [Call] public long Get() => _value;
+
+    [Cast] public void Reset() => _value = 0;
+}
+// README example (server) ends
+
 /// <summary>
 /// The code example of the repository's README.md, compiled here so it cannot rot. Run it with
 /// <c>dotnet run --project samples/Partisan.Demo -- example</c>. Keep README.md in step with it.
@@ -15,26 +30,16 @@ internal static class ReadmeExample
         await using PartisanNode bob = await PartisanNode.StartAsync(Options("bob@127.0.0.1"));
         await bob.JoinAsync(alice.ListenAddresses[0]);
 
-        // On alice: a process registered as "greeter" that answers each pid it receives with a greeting.
-        alice.Spawn(async ctx =>
-        {
-            while (true)
-            {
-                var sender = (Pid)await ctx.ReceiveAsync();
-                ctx.Send(sender, $"Hello, {sender.Node.Name}!");
-            }
-        }, name: "greeter");
+        // The server runs on alice, registered as "counter"...
+        await Counter.StartAsync(alice, name: "counter");
 
-        // On bob: a process that sends its own pid to alice's greeter over TCP and waits for the answer.
-        var answer = new TaskCompletionSource<object>();
-        bob.Spawn(async ctx =>
-        {
-            ctx.Send(ProcessRef.ForName("greeter", alice.Name), ctx.Self);
-            answer.SetResult(await ctx.ReceiveAsync());
-        });
-        Console.WriteLine(await answer.Task); // Hello, bob!
+        // ...and bob calls it over TCP through the generated client.
+        CounterClient counter = Counter.Client(bob, ProcessRef.ForName("counter", alice.Name));
+        Console.WriteLine(await counter.AddAsync(5));   // 5
+        counter.Reset();                                // a cast: no reply
+        Console.WriteLine(await counter.AddAsync(2));   // 2: the cast was handled first
         // README example ends
 
-        return (string)await answer.Task;
+        return (await counter.GetAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
