@@ -94,6 +94,11 @@ public static class GeneratorHarness
         return result;
     }
 
+    /// <summary>The result of the generator <typeparamref name="TGenerator"/> (the driver runs every generator of the assembly).</summary>
+    public static GeneratorRunResult Of<TGenerator>(this GeneratorDriverRunResult result)
+        where TGenerator : IIncrementalGenerator =>
+        result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(TGenerator));
+
     public static string AllGenerated(GeneratorDriverRunResult result) =>
         string.Join("\n", result.Results.SelectMany(r => r.GeneratedSources).Select(s => "==== " + s.HintName + "\n" + s.SourceText));
 }
