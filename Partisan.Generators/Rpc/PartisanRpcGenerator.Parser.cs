@@ -205,6 +205,7 @@ public sealed partial class PartisanRpcGenerator
             if (method.IsGenericMethod)
             {
                 diagnostics.Add(DiagnosticInfo.Create(RpcDiagnostics.GenericRpcMethod, nameLocation, methodDisplay));
+                return null; // its parameter and result types would only repeat the problem
             }
 
             Location returnLocation = syntax?.ReturnType.GetLocation() ?? nameLocation;
