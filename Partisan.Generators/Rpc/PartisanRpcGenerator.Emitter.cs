@@ -65,6 +65,31 @@ public sealed partial class PartisanRpcGenerator
             w.CloseBlock();
             w.WriteLine();
 
+            string multicall = MulticallClassName(model);
+            w.WriteLine($"""
+                /// <summary>
+                /// A client that runs each method on every node of <paramref name="targets"/> at once (Erlang's <c>multicall</c>): one
+                /// result or error per node, in the order given. Void methods cast to every node.
+                /// </summary>
+                /// <param name="node">The calling node.</param>
+                /// <param name="targets">The nodes that run the functions.</param>
+                /// <param name="timeout">The timeout of each node's call; null for the default (5 s).</param>
+                /// <returns>The multicall client.</returns>
+                public static {multicall} Multicall({Node} node, global::System.Collections.Generic.IEnumerable<{NodeName}> targets, {Timeout} timeout = null)
+                """);
+            w.OpenBlock();
+            w.OpenBlock("if (node is null)");
+            w.WriteLine("throw new global::System.ArgumentNullException(nameof(node));");
+            w.CloseBlock();
+            w.WriteLine();
+            w.OpenBlock("if (targets is null)");
+            w.WriteLine("throw new global::System.ArgumentNullException(nameof(targets));");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine($"return new {multicall}(node, new global::System.Collections.Generic.List<{NodeName}>(targets).ToArray(), timeout);");
+            w.CloseBlock();
+            w.WriteLine();
+
             w.WriteLine($"""
                 /// <summary>Registers each method of <paramref name="implementation"/> in <paramref name="functions"/> as the function <c>{Xml(model.Module)}:Method</c>.</summary>
                 /// <param name="functions">Where to register the functions.</param>
@@ -97,8 +122,19 @@ public sealed partial class PartisanRpcGenerator
                 WriteInvoke(w, type, method);
             }
 
+            foreach (RpcMethodModel method in model.Methods)
+            {
+                if (method.Result is { IsConverted: true } converted)
+                {
+                    w.WriteLine();
+                    WriteConverter(w, method, converted);
+                }
+            }
+
             w.WriteLine();
             WriteStub(w, model, module);
+            w.WriteLine();
+            WriteMulticall(w, model, module, multicall);
             w.CloseBlock();
 
             model.Hierarchy.WriteClose(w, reopenContainingTypes: false);
@@ -237,6 +273,113 @@ public sealed partial class PartisanRpcGenerator
                     w.WriteLine($"    ({result!.TypeName})await {TypedCall(target, result, token)}.ConfigureAwait(false);");
                     break;
             }
+        }
+
+        /// <summary>The nested multicall class: <c>MulticallClient</c>, unless a method has that name (a member cannot be named like its class).</summary>
+        private static string MulticallClassName(RpcInterfaceModel model)
+        {
+            string name = "MulticallClient";
+            bool clash = true;
+            while (clash)
+            {
+                clash = false;
+                foreach (RpcMethodModel method in model.Methods)
+                {
+                    clash |= method.Function == name;
+                }
+
+                name += clash ? "_" : string.Empty;
+            }
+
+            return name;
+        }
+
+        private static string Result(string type) => RpcNamespace + "RpcResult<" + type + ">";
+
+        private static string ResultList(string type) => $"{Tasks}Task<global::System.Collections.Generic.IReadOnlyList<{type}>>";
+
+        /// <summary>Turns a multicall's results of an enum's underlying type into results of the enum.</summary>
+        private static void WriteConverter(SourceWriter w, RpcMethodModel method, RpcValueModel result)
+        {
+            w.OpenBlock($"private static async {ResultList(Result(result.TypeName))} Convert{method.Function}({ResultList(Result(result.WireTypeName))} pending)");
+            w.WriteLine($"global::System.Collections.Generic.IReadOnlyList<{Result(result.WireTypeName)}> results = await pending.ConfigureAwait(false);");
+            w.WriteLine($"var converted = new {Result(result.TypeName)}[results.Count];");
+            w.OpenBlock("for (int i = 0; i < converted.Length; i++)");
+            w.WriteLine($"{Result(result.WireTypeName)} r = results[i];");
+            w.WriteLine($"converted[i] = new {Result(result.TypeName)}(r.Node, r.IsOk ? ({result.TypeName})r.Value : default, r.Error);");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("return converted;");
+            w.CloseBlock();
+        }
+
+        /// <summary>The multicall client: one method per interface method, each returning one result per node.</summary>
+        private static void WriteMulticall(SourceWriter w, RpcInterfaceModel model, string module, string className)
+        {
+            string type = model.FullyQualifiedName;
+            string outer = "global::" + (model.Hierarchy.Namespace.Length == 0 ? string.Empty : model.Hierarchy.Namespace + ".") + model.ClassName;
+            w.WriteLine($"/// <summary>Runs the methods of <see cref=\"{type}\"/> on several nodes at once; see <see cref=\"Multicall\"/>.</summary>");
+            w.OpenBlock($"public sealed class {className}");
+            w.WriteLine($"""
+                private readonly {Node} _node;
+                private readonly {NodeName}[] _targets;
+                private readonly {Timeout} _timeout;
+
+                internal {className}({Node} node, {NodeName}[] targets, {Timeout} timeout)
+                """);
+            w.OpenBlock();
+            w.WriteLine("_node = node;");
+            w.WriteLine("_targets = targets;");
+            w.WriteLine("_timeout = timeout;");
+            w.CloseBlock();
+
+            foreach (RpcMethodModel method in model.Methods)
+            {
+                w.WriteLine();
+                var parameters = new List<string>();
+                var sent = new List<string>();
+                string token = "default";
+                foreach (RpcParameterModel parameter in method.Parameters)
+                {
+                    parameters.Add(parameter.Type.TypeName + " " + parameter.Name);
+                    if (parameter.IsCancellationToken)
+                    {
+                        token = parameter.Name;
+                    }
+                    else
+                    {
+                        sent.Add(parameter.Type.IsConverted ? $"({parameter.Type.WireTypeName}){parameter.Name}" : parameter.Name);
+                    }
+                }
+
+                string arguments = sent.Count == 0 ? "global::System.Array.Empty<object?>()" : $"new object?[] {{ {string.Join(", ", sent)} }}";
+                string target = $"this._node, this._targets, {module}, {Literal(method.Function)}, {arguments}";
+                string signature = $"{method.Name}({string.Join(", ", parameters)})";
+                string function = Xml(method.Function);
+                switch (method.Kind)
+                {
+                    case RpcReturnKind.Void:
+                        w.WriteLine($"/// <summary>Casts <c>{function}</c> to every node; returns how many it could be sent to.</summary>");
+                        w.WriteLine($"public int {signature} =>");
+                        w.WriteLine($"    {RpcNamespace}Rpc.CastAll({target});");
+                        break;
+                    case RpcReturnKind.Task:
+                    case RpcReturnKind.ValueTask:
+                        w.WriteLine($"/// <summary>Calls <c>{function}</c> on every node: one completion or error per node.</summary>");
+                        w.WriteLine($"public {ResultList(RpcNamespace + "RpcResult")} {signature} =>");
+                        w.WriteLine($"    {RpcNamespace}Rpc.MulticallAsync({target}, this._timeout, {token});");
+                        break;
+                    default:
+                        RpcValueModel result = method.Result!;
+                        string call = $"{RpcNamespace}Rpc.MulticallAsync<{result.WireTypeName}>({target}, this._timeout, {token})";
+                        w.WriteLine($"/// <summary>Calls <c>{function}</c> on every node: one result or error per node.</summary>");
+                        w.WriteLine($"public {ResultList(Result(result.TypeName))} {signature} =>");
+                        w.WriteLine(result.IsConverted ? $"    {outer}.Convert{method.Function}({call});" : $"    {call};");
+                        break;
+                }
+            }
+
+            w.CloseBlock();
         }
 
         private static string TypedCall(string target, RpcValueModel result, string token) =>

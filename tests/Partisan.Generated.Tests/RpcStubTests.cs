@@ -187,6 +187,41 @@ public class RpcStubTests
         Assert.Equal(3, await impatient.AddAsync(1, 2));
     }
 
+    [Fact]
+    public async Task A_typed_multicall_returns_one_result_or_error_per_node()
+    {
+        await using var cluster = new Cluster();
+        (PartisanNode[] nodes, Calculator[] calculators) = await StartAsync(cluster, 3);
+        NodeName ghost = NodeName.Parse("ghost@127.0.0.1");
+        CalculatorRpc.MulticallClient all = CalculatorRpc.Multicall(nodes[0], [nodes[0].Name, nodes[1].Name, nodes[2].Name, ghost]);
+
+        IReadOnlyList<RpcResult<string>> where = await all.WhereAsync();
+        Assert.Equal([nodes[0].Name, nodes[1].Name, nodes[2].Name, ghost], where.Select(r => r.Node));
+        Assert.Equal(["node0", "node1", "node2"], where.Take(3).Select(r => r.Value));
+        Assert.All(where.Take(3), r => Assert.True(r.IsOk));
+        Assert.IsType<CalleeDownException>(where[3].Error);
+        Assert.Null(where[3].Value);
+
+        IReadOnlyList<RpcResult<int>> failed = await all.FailAsync("no");
+        Assert.All(failed.Take(3), r => Assert.Equal(typeof(InvalidOperationException).FullName, Assert.IsType<CallFailedException>(r.Error).ErrorType));
+
+        IReadOnlyList<RpcResult<Color>> mixed = await CatalogRpc.Multicall(nodes[0], [nodes[1].Name, nodes[2].Name]).MixAsync(Color.Red, Color.Green);
+        Assert.Equal([Color.Green, Color.Green], mixed.Select(r => r.Value));
+
+        foreach (Calculator calculator in calculators)
+        {
+            calculator.ResetGate.SetResult();
+        }
+
+        IReadOnlyList<RpcResult> reset = await CalculatorRpc.Multicall(nodes[0], nodes.Select(n => n.Name)).ResetAsync();
+        Assert.All(reset, r => Assert.True(r.IsOk));
+        Assert.All(calculators, c => Assert.True(c.ResetDone));
+
+        Assert.Equal(3, all.Log("everyone"));
+        string[] logged = await Task.WhenAll(calculators.Select(c => c.Logged.Task)).WaitAsync(Bound);
+        Assert.All(logged, line => Assert.Equal("everyone", line));
+    }
+
     private sealed class NotAnRpc : INotAnRpcInterface
     {
         public Task<int> NothingAsync() => Task.FromResult(0);

@@ -29,11 +29,20 @@ public class RpcCompileTests
                 Task<bool> Equals(string other);
 
                 Task<string> ToStringAsync();
+
+                Task<int> Stub(int i, int r, int results);
+
+                Task MulticallClient(int converted, int pending);
+
+                void Multicall(string targets);
+
+                void CastAll(int sent);
             }
             """);
 
         string source = result.Of<Partisan.Generators.Rpc.PartisanRpcGenerator>().GeneratedSources.Single().SourceText.ToString();
         Assert.Contains("public static class ClientRpc", source, StringComparison.Ordinal);
+        Assert.Contains("public sealed class MulticallClient_", source, StringComparison.Ordinal);
     }
 
     [Fact]

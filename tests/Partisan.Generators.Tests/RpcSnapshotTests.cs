@@ -47,6 +47,8 @@ public class RpcSnapshotTests
 
                 Task<Level> LevelAsync(Item item);
 
+                ValueTask<Level?> MaybeLevelAsync(string sku);
+
                 ValueTask<List<Item>> ListAsync(string[] skus, Dictionary<string, int>? limits, object? tag);
 
                 void @event(Pid replyTo, long @checked);

@@ -32,6 +32,29 @@ namespace Demo
             return new Stub(node, target, timeout);
         }
 
+        /// <summary>
+        /// A client that runs each method on every node of <paramref name="targets"/> at once (Erlang's <c>multicall</c>): one
+        /// result or error per node, in the order given. Void methods cast to every node.
+        /// </summary>
+        /// <param name="node">The calling node.</param>
+        /// <param name="targets">The nodes that run the functions.</param>
+        /// <param name="timeout">The timeout of each node's call; null for the default (5 s).</param>
+        /// <returns>The multicall client.</returns>
+        public static MulticallClient Multicall(global::Partisan.PartisanNode node, global::System.Collections.Generic.IEnumerable<global::Partisan.NodeName> targets, global::System.TimeSpan? timeout = null)
+        {
+            if (node is null)
+            {
+                throw new global::System.ArgumentNullException(nameof(node));
+            }
+
+            if (targets is null)
+            {
+                throw new global::System.ArgumentNullException(nameof(targets));
+            }
+
+            return new MulticallClient(node, new global::System.Collections.Generic.List<global::Partisan.NodeName>(targets).ToArray(), timeout);
+        }
+
         /// <summary>Registers each method of <paramref name="implementation"/> in <paramref name="functions"/> as the function <c>Demo.ICalculator:Method</c>.</summary>
         /// <param name="functions">Where to register the functions.</param>
         /// <param name="implementation">The object whose methods run the calls.</param>
@@ -121,6 +144,41 @@ namespace Demo
             {
                 global::Partisan.Rpc.Rpc.Cast(this._node, this._target, "Demo.ICalculator", "Log", new object?[] { line });
             }
+        }
+
+        /// <summary>Runs the methods of <see cref="global::Demo.ICalculator"/> on several nodes at once; see <see cref="Multicall"/>.</summary>
+        public sealed class MulticallClient
+        {
+            private readonly global::Partisan.PartisanNode _node;
+            private readonly global::Partisan.NodeName[] _targets;
+            private readonly global::System.TimeSpan? _timeout;
+
+            internal MulticallClient(global::Partisan.PartisanNode node, global::Partisan.NodeName[] targets, global::System.TimeSpan? timeout)
+            {
+                _node = node;
+                _targets = targets;
+                _timeout = timeout;
+            }
+
+            /// <summary>Calls <c>AddAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<int>>> AddAsync(int a, int b) =>
+                global::Partisan.Rpc.Rpc.MulticallAsync<int>(this._node, this._targets, "Demo.ICalculator", "AddAsync", new object?[] { a, b }, this._timeout, default);
+
+            /// <summary>Calls <c>EchoAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<string>>> EchoAsync(string text, global::System.Threading.CancellationToken cancellationToken) =>
+                global::Partisan.Rpc.Rpc.MulticallAsync<string>(this._node, this._targets, "Demo.ICalculator", "EchoAsync", new object?[] { text }, this._timeout, cancellationToken);
+
+            /// <summary>Calls <c>ResetAsync</c> on every node: one completion or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult>> ResetAsync() =>
+                global::Partisan.Rpc.Rpc.MulticallAsync(this._node, this._targets, "Demo.ICalculator", "ResetAsync", global::System.Array.Empty<object?>(), this._timeout, default);
+
+            /// <summary>Calls <c>FlushAsync</c> on every node: one completion or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult>> FlushAsync(global::System.Threading.CancellationToken cancellationToken) =>
+                global::Partisan.Rpc.Rpc.MulticallAsync(this._node, this._targets, "Demo.ICalculator", "FlushAsync", global::System.Array.Empty<object?>(), this._timeout, cancellationToken);
+
+            /// <summary>Casts <c>Log</c> to every node; returns how many it could be sent to.</summary>
+            public int Log(string line) =>
+                global::Partisan.Rpc.Rpc.CastAll(this._node, this._targets, "Demo.ICalculator", "Log", new object?[] { line });
         }
     }
 }

@@ -32,6 +32,29 @@ namespace Shop.Stock
             return new Stub(node, target, timeout);
         }
 
+        /// <summary>
+        /// A client that runs each method on every node of <paramref name="targets"/> at once (Erlang's <c>multicall</c>): one
+        /// result or error per node, in the order given. Void methods cast to every node.
+        /// </summary>
+        /// <param name="node">The calling node.</param>
+        /// <param name="targets">The nodes that run the functions.</param>
+        /// <param name="timeout">The timeout of each node's call; null for the default (5 s).</param>
+        /// <returns>The multicall client.</returns>
+        public static MulticallClient Multicall(global::Partisan.PartisanNode node, global::System.Collections.Generic.IEnumerable<global::Partisan.NodeName> targets, global::System.TimeSpan? timeout = null)
+        {
+            if (node is null)
+            {
+                throw new global::System.ArgumentNullException(nameof(node));
+            }
+
+            if (targets is null)
+            {
+                throw new global::System.ArgumentNullException(nameof(targets));
+            }
+
+            return new MulticallClient(node, new global::System.Collections.Generic.List<global::Partisan.NodeName>(targets).ToArray(), timeout);
+        }
+
         /// <summary>Registers each method of <paramref name="implementation"/> in <paramref name="functions"/> as the function <c>Shop.Stock.Warehouse+IInventory:Method</c>.</summary>
         /// <param name="functions">Where to register the functions.</param>
         /// <param name="implementation">The object whose methods run the calls.</param>
@@ -49,6 +72,7 @@ namespace Shop.Stock
 
             functions.Register(Module, "FindAsync", arguments => InvokeFindAsync(implementation, arguments));
             functions.Register(Module, "LevelAsync", arguments => InvokeLevelAsync(implementation, arguments));
+            functions.Register(Module, "MaybeLevelAsync", arguments => InvokeMaybeLevelAsync(implementation, arguments));
             functions.Register(Module, "ListAsync", arguments => InvokeListAsync(implementation, arguments));
             functions.Register(Module, "event", arguments => Invokeevent(implementation, arguments));
             functions.Register(Module, "AuditAsync", arguments => InvokeAuditAsync(implementation, arguments));
@@ -67,6 +91,13 @@ namespace Shop.Stock
             global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "LevelAsync");
             global::Shop.Stock.Item arg0 = global::Partisan.Rpc.RpcArguments.Get<global::Shop.Stock.Item>(arguments, 0, "item", false, Module, "LevelAsync");
             return (byte)await implementation.LevelAsync(arg0).ConfigureAwait(false);
+        }
+
+        private static async global::System.Threading.Tasks.ValueTask<object?> InvokeMaybeLevelAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
+        {
+            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "MaybeLevelAsync");
+            string arg0 = global::Partisan.Rpc.RpcArguments.Get<string>(arguments, 0, "sku", false, Module, "MaybeLevelAsync");
+            return (byte?)await implementation.MaybeLevelAsync(arg0).ConfigureAwait(false);
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeListAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
@@ -94,6 +125,32 @@ namespace Shop.Stock
             return await implementation.AuditAsync(arg0).ConfigureAwait(false);
         }
 
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>>> ConvertLevelAsync(global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte>>> pending)
+        {
+            global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte>> results = await pending.ConfigureAwait(false);
+            var converted = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>[results.Count];
+            for (int i = 0; i < converted.Length; i++)
+            {
+                global::Partisan.Rpc.RpcResult<byte> r = results[i];
+                converted[i] = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>(r.Node, r.IsOk ? (global::Shop.Stock.Level)r.Value : default, r.Error);
+            }
+
+            return converted;
+        }
+
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>>> ConvertMaybeLevelAsync(global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte?>>> pending)
+        {
+            global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte?>> results = await pending.ConfigureAwait(false);
+            var converted = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>[results.Count];
+            for (int i = 0; i < converted.Length; i++)
+            {
+                global::Partisan.Rpc.RpcResult<byte?> r = results[i];
+                converted[i] = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>(r.Node, r.IsOk ? (global::Shop.Stock.Level?)r.Value : default, r.Error);
+            }
+
+            return converted;
+        }
+
         /// <summary>Calls the methods of <see cref="global::Shop.Stock.Warehouse.IInventory"/> on one node.</summary>
         private sealed class Stub : global::Shop.Stock.Warehouse.IInventory
         {
@@ -114,6 +171,9 @@ namespace Shop.Stock
             async global::System.Threading.Tasks.Task<global::Shop.Stock.Level> global::Shop.Stock.Warehouse.IInventory.LevelAsync(global::Shop.Stock.Item item) =>
                 (global::Shop.Stock.Level)await global::Partisan.Rpc.Rpc.CallAsync<byte>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "LevelAsync", new object?[] { item }, this._timeout, default).ConfigureAwait(false);
 
+            async global::System.Threading.Tasks.ValueTask<global::Shop.Stock.Level?> global::Shop.Stock.Warehouse.IInventory.MaybeLevelAsync(string sku) =>
+                (global::Shop.Stock.Level?)await global::Partisan.Rpc.Rpc.CallAsync<byte?>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "MaybeLevelAsync", new object?[] { sku }, this._timeout, default).ConfigureAwait(false);
+
             global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.List<global::Shop.Stock.Item>> global::Shop.Stock.Warehouse.IInventory.ListAsync(string[] skus, global::System.Collections.Generic.Dictionary<string, int>? limits, object? tag) =>
                 new global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(global::Partisan.Rpc.Rpc.CallAsync<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "ListAsync", new object?[] { skus, limits, tag }, this._timeout, default));
 
@@ -124,6 +184,45 @@ namespace Shop.Stock
 
             global::System.Threading.Tasks.Task<global::System.Guid> global::Shop.Stock.IAudited.AuditAsync(global::System.DateTime since) =>
                 global::Partisan.Rpc.Rpc.CallAsync<global::System.Guid>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "AuditAsync", new object?[] { since }, this._timeout, default);
+        }
+
+        /// <summary>Runs the methods of <see cref="global::Shop.Stock.Warehouse.IInventory"/> on several nodes at once; see <see cref="Multicall"/>.</summary>
+        public sealed class MulticallClient
+        {
+            private readonly global::Partisan.PartisanNode _node;
+            private readonly global::Partisan.NodeName[] _targets;
+            private readonly global::System.TimeSpan? _timeout;
+
+            internal MulticallClient(global::Partisan.PartisanNode node, global::Partisan.NodeName[] targets, global::System.TimeSpan? timeout)
+            {
+                _node = node;
+                _targets = targets;
+                _timeout = timeout;
+            }
+
+            /// <summary>Calls <c>FindAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Item?>>> FindAsync(string sku, global::Shop.Stock.Level? minimum) =>
+                global::Partisan.Rpc.Rpc.MulticallAsync<global::Shop.Stock.Item?>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "FindAsync", new object?[] { sku, (byte?)minimum }, this._timeout, default);
+
+            /// <summary>Calls <c>LevelAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>>> LevelAsync(global::Shop.Stock.Item item) =>
+                global::Shop.Stock.Warehouse_InventoryRpc.ConvertLevelAsync(global::Partisan.Rpc.Rpc.MulticallAsync<byte>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "LevelAsync", new object?[] { item }, this._timeout, default));
+
+            /// <summary>Calls <c>MaybeLevelAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>>> MaybeLevelAsync(string sku) =>
+                global::Shop.Stock.Warehouse_InventoryRpc.ConvertMaybeLevelAsync(global::Partisan.Rpc.Rpc.MulticallAsync<byte?>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "MaybeLevelAsync", new object?[] { sku }, this._timeout, default));
+
+            /// <summary>Calls <c>ListAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::System.Collections.Generic.List<global::Shop.Stock.Item>>>> ListAsync(string[] skus, global::System.Collections.Generic.Dictionary<string, int>? limits, object? tag) =>
+                global::Partisan.Rpc.Rpc.MulticallAsync<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "ListAsync", new object?[] { skus, limits, tag }, this._timeout, default);
+
+            /// <summary>Casts <c>event</c> to every node; returns how many it could be sent to.</summary>
+            public int @event(global::Partisan.Pid replyTo, long @checked) =>
+                global::Partisan.Rpc.Rpc.CastAll(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "event", new object?[] { replyTo, @checked });
+
+            /// <summary>Calls <c>AuditAsync</c> on every node: one result or error per node.</summary>
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::System.Guid>>> AuditAsync(global::System.DateTime since) =>
+                global::Partisan.Rpc.Rpc.MulticallAsync<global::System.Guid>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "AuditAsync", new object?[] { since }, this._timeout, default);
         }
     }
 }
