@@ -28,6 +28,7 @@ public sealed partial class PartisanRpcGenerator
         {
             var w = new SourceWriter();
             w.WriteLine(GeneratorInfo.FileHeader);
+            w.WriteLine("#pragma warning disable CS0612, CS0618 // methods marked [Obsolete] are still functions");
             w.WriteLine();
             model.Hierarchy.WriteOpen(w, reopenContainingTypes: false);
 

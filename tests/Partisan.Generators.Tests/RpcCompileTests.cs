@@ -46,6 +46,33 @@ public class RpcCompileTests
     }
 
     [Fact]
+    public void Global_namespace_params_defaults_obsolete_members_and_enum_results_compile_cleanly()
+    {
+        GeneratorDriverRunResult result = GeneratorHarness.RunClean("""
+            using System.Threading.Tasks;
+
+            public enum Mood { Calm, Angry }
+
+            [PartisanRpc]
+            public interface IGlobal
+            {
+                Task<int> SumAsync(params int[] values);
+
+                Task<string> GreetAsync(string name = "you", int times = 1);
+
+                [Obsolete("use GreetAsync")]
+                Task<string> HelloAsync(string name);
+
+                ValueTask<Mood> MoodAsync(Mood? hint);
+            }
+            """);
+
+        string source = result.Of<Partisan.Generators.Rpc.PartisanRpcGenerator>().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("global::GlobalRpc.ConvertMoodAsync(", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("namespace", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_interface_in_a_nullable_disabled_context_and_an_interface_without_the_I_prefix_compile_cleanly()
     {
         GeneratorDriverRunResult result = GeneratorHarness.RunClean("""
