@@ -17,6 +17,7 @@ internal static class RpcDiagnostics
     public const string RpcParameterByReferenceId = "PARTISAN024";
     public const string OverloadedRpcMethodId = "PARTISAN025";
     public const string RpcMemberNotSupportedId = "PARTISAN026";
+    public const string RpcClassNameTakenId = "PARTISAN027";
 
     /// <summary>"The [PartisanRpc] interface '{0}' is generic or nested in a generic type; generic RPC interfaces are not supported".</summary>
     public static readonly DiagnosticDescriptor GenericRpcInterface = DiagnosticDescriptors.Create(
@@ -60,6 +61,12 @@ internal static class RpcDiagnostics
         "RPC interfaces have methods only",
         "'{0}' of the [PartisanRpc] interface '{1}' is {2}; RPC interfaces have instance methods only");
 
+    /// <summary>"The [PartisanRpc] interface '{0}' would get the generated class '{1}', which {2}; rename the interface or the other type".</summary>
+    public static readonly DiagnosticDescriptor RpcClassNameTaken = DiagnosticDescriptors.Create(
+        RpcClassNameTakenId,
+        "The generated RPC class name is taken",
+        "The [PartisanRpc] interface '{0}' would get the generated class '{1}', which {2}; rename the interface or the other type");
+
     /// <summary>The descriptor with <paramref name="id"/>, or null when it is not one of these.</summary>
     public static DiagnosticDescriptor? Find(string id) => id switch
     {
@@ -70,6 +77,7 @@ internal static class RpcDiagnostics
         RpcParameterByReferenceId => RpcParameterByReference,
         OverloadedRpcMethodId => OverloadedRpcMethod,
         RpcMemberNotSupportedId => RpcMemberNotSupported,
+        RpcClassNameTakenId => RpcClassNameTaken,
         _ => null,
     };
 }

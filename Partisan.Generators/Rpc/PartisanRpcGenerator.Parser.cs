@@ -27,7 +27,7 @@ public sealed partial class PartisanRpcGenerator
         /// <summary>The FAWMN predicate: the node kind only.</summary>
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is InterfaceDeclarationSyntax;
 
-        public static Result<RpcInterfaceModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static RpcParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
             Compilation compilation = context.SemanticModel.Compilation;
@@ -54,6 +54,15 @@ public sealed partial class PartisanRpcGenerator
             if (diagnostics.Count > 0)
             {
                 return Failed(diagnostics);
+            }
+
+            HierarchyInfo hierarchy = HierarchyInfo.From(type);
+            string className = ClassName(hierarchy);
+            string classFullName = hierarchy.Namespace.Length == 0 ? className : hierarchy.Namespace + "." + className;
+            var claim = new RpcClassClaim(classFullName, display, LocationInfo.From(nameLocation));
+            if (compilation.Assembly.GetTypeByMetadataName(classFullName) is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(RpcDiagnostics.RpcClassNameTaken, nameLocation, display, classFullName, "is already declared"));
             }
 
             // The interface's own members first, then each base interface's, each in declaration order.
@@ -89,22 +98,22 @@ public sealed partial class PartisanRpcGenerator
 
             if (diagnostics.Count > 0)
             {
-                return Failed(diagnostics);
+                return Failed(diagnostics, claim);
             }
 
-            HierarchyInfo hierarchy = HierarchyInfo.From(type);
             var model = new RpcInterfaceModel(
                 hierarchy,
                 hierarchy.FullyQualifiedName,
                 hierarchy.ClrFullName,
-                ClassName(hierarchy),
+                className,
                 IsPublic(type) ? "public" : "internal",
                 hierarchy.HintName("PartisanRpc"),
                 methods.ToEquatableArray());
-            return new Result<RpcInterfaceModel>(model, default);
+            return new RpcParseResult(new Result<RpcInterfaceModel>(model, default), claim);
         }
 
-        private static Result<RpcInterfaceModel> Failed(List<DiagnosticInfo> diagnostics) => new(null, diagnostics.ToEquatableArray());
+        private static RpcParseResult Failed(List<DiagnosticInfo> diagnostics, RpcClassClaim? claim = null) =>
+            new(new Result<RpcInterfaceModel>(null, diagnostics.ToEquatableArray()), claim);
 
         /// <summary><c>ICalculator</c> gives <c>CalculatorRpc</c>; <c>Outer.IStore</c> gives <c>Outer_StoreRpc</c>; <c>Inventory</c> gives <c>InventoryRpc</c>.</summary>
         internal static string ClassName(HierarchyInfo hierarchy)

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Partisan.Generators.Helpers;
 using Partisan.Generators.Rpc.Model;
@@ -19,32 +21,74 @@ public sealed partial class PartisanRpcGenerator : IIncrementalGenerator
         public const string Parse = "PartisanRpc.Parse";
         public const string Models = "PartisanRpc.Models";
         public const string Diagnostics = "PartisanRpc.Diagnostics";
+        public const string ClassNameDiagnostics = "PartisanRpc.ClassNameDiagnostics";
     }
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<Result<RpcInterfaceModel>> parsed = context.SyntaxProvider
+        IncrementalValuesProvider<RpcParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(Parser.AttributeMetadataName, Parser.IsCandidate, Parser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
         // Source comes from the model alone, so code that only moves (changing diagnostic locations) does not re-emit.
         IncrementalValuesProvider<RpcInterfaceModel> models = parsed
-            .Where(static result => result.Value is not null)
-            .Select(static (result, _) => result.Value!)
+            .Where(static result => result.Result.Value is not null)
+            .Select(static (result, _) => result.Result.Value!)
             .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, Emitter.Emit);
 
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
-            .Select(static (result, _) => result.Diagnostics)
+            .Select(static (result, _) => result.Result.Diagnostics)
             .Where(static list => !list.IsEmpty)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        context.RegisterSourceOutput(diagnostics, ReportAll);
+
+        IncrementalValueProvider<EquatableArray<DiagnosticInfo>> classNameDiagnostics = parsed
+            .Where(static result => result.Claim is not null)
+            .Select(static (result, _) => result.Claim!)
+            .Collect()
+            .Select(static (claims, _) => FindDuplicateClassNames(claims))
+            .WithTrackingName(TrackingNames.ClassNameDiagnostics);
+        context.RegisterSourceOutput(classNameDiagnostics, ReportAll);
+    }
+
+    private static void ReportAll(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (DiagnosticInfo diagnostic in diagnostics)
         {
-            foreach (DiagnosticInfo diagnostic in list)
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+    }
+
+    /// <summary>One PARTISAN027 per interface whose generated class another interface of the compilation would also get.</summary>
+    internal static EquatableArray<DiagnosticInfo> FindDuplicateClassNames(ImmutableArray<RpcClassClaim> claims)
+    {
+        var sorted = new List<RpcClassClaim>(claims);
+        sorted.Sort(static (a, b) => a.ClassName != b.ClassName ? string.CompareOrdinal(a.ClassName, b.ClassName) : string.CompareOrdinal(a.InterfaceName, b.InterfaceName));
+        var result = new List<DiagnosticInfo>();
+        for (int start = 0; start < sorted.Count;)
+        {
+            int end = start + 1;
+            while (end < sorted.Count && sorted[end].ClassName == sorted[start].ClassName)
             {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                end++;
             }
-        });
+
+            for (int i = start; end - start > 1 && i < end; i++)
+            {
+                RpcClassClaim other = sorted[i == start ? start + 1 : start];
+                result.Add(DiagnosticInfo.Create(
+                    Diagnostics.RpcDiagnostics.RpcClassNameTaken,
+                    sorted[i].Location,
+                    sorted[i].InterfaceName,
+                    sorted[i].ClassName,
+                    "is also generated for '" + other.InterfaceName + "'"));
+            }
+
+            start = end;
+        }
+
+        return result.ToEquatableArray();
     }
 }

@@ -146,6 +146,42 @@ public class RpcDiagnosticTests
         """);
 
     [Fact]
+    public void PARTISAN027_GeneratedClassNameIsTaken() => Verify(
+        """
+        namespace N
+        {
+            [PartisanRpc]
+            public interface {|PARTISAN027:ICalculator|}
+            {
+                Task<int> AddAsync(int a, int b);
+            }
+
+            [PartisanRpc]
+            public interface {|PARTISAN027:Calculator|}
+            {
+                Task<int> SubtractAsync(int a, int b);
+            }
+
+            [PartisanRpc]
+            public interface {|PARTISAN027:IClock|}
+            {
+                Task<DateTime> NowAsync();
+            }
+
+            public static class ClockRpc
+            {
+            }
+
+            [PartisanRpc]
+            public interface IFine
+            {
+                Task<int> OkAsync();
+            }
+        }
+        """,
+        stubsExpected: ["N.Calculator.PartisanRpc.g.cs", "N.ICalculator.PartisanRpc.g.cs", "N.IFine.PartisanRpc.g.cs"]);
+
+    [Fact]
     public void PARTISAN013_RpcParameterOrResultCannotBeSent() => Verify("""
         namespace N;
 
@@ -217,23 +253,26 @@ public class RpcDiagnosticTests
         Assert.All(diagnostics, d => Assert.Equal("docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.Descriptor.HelpLinkUri));
     }
 
-    private static ImmutableArray<Diagnostic> Run(string source, Func<CSharpCompilation, CSharpCompilation> configure)
+    private static ImmutableArray<Diagnostic> Run(string source, Func<CSharpCompilation, CSharpCompilation> configure, string[]? stubsExpected = null)
     {
         CSharpCompilation input = configure(GeneratorHarness.Compile(source));
         Assert.Empty(input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         (GeneratorDriverRunResult result, _, ImmutableArray<Diagnostic> diagnostics) = GeneratorHarness.Run(input);
         Assert.All(result.Results, r => Assert.Null(r.Exception));
 
-        // Every interface of these tests is in error: none gets a stub (the build fails on the diagnostics instead).
-        Assert.DoesNotContain(result.Results.SelectMany(r => r.GeneratedSources), s => s.HintName.EndsWith(".PartisanRpc.g.cs", StringComparison.Ordinal));
+        // An interface in error gets no stub (the build fails on the diagnostics instead), except for PARTISAN027: the
+        // clashing classes are generated, and the compiler reports them as duplicates too.
+        Assert.Equal(
+            stubsExpected ?? [],
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).Where(h => h.EndsWith(".PartisanRpc.g.cs", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         return diagnostics;
     }
 
     /// <summary>The generators report exactly the marked diagnostics, at the marked spans, in the test source file.</summary>
-    private static void Verify(string markup, Func<CSharpCompilation, CSharpCompilation>? configure = null)
+    private static void Verify(string markup, Func<CSharpCompilation, CSharpCompilation>? configure = null, string[]? stubsExpected = null)
     {
         (string source, List<(string Id, TextSpan Span)> expected) = Markup.Parse(Usings + markup, GeneratorHarness.Usings.Length);
-        ImmutableArray<Diagnostic> diagnostics = Run(source, configure ?? (c => c));
+        ImmutableArray<Diagnostic> diagnostics = Run(source, configure ?? (c => c), stubsExpected);
         foreach (Diagnostic diagnostic in diagnostics)
         {
             Assert.Equal("/src/Source0.cs", diagnostic.Location.GetLineSpan().Path);

@@ -44,6 +44,7 @@ public class RpcIncrementalTests
     [
         PartisanRpcGenerator.TrackingNames.Parse,
         PartisanRpcGenerator.TrackingNames.Models,
+        PartisanRpcGenerator.TrackingNames.ClassNameDiagnostics,
     ];
 
     private static (GeneratorRunResult First, GeneratorRunResult Second) RunTwice(Func<CSharpCompilation, CSharpCompilation> edit)
@@ -77,7 +78,7 @@ public class RpcIncrementalTests
         {
             Assert.True(second.TrackedSteps.ContainsKey(step), $"step {step} was not tracked");
             List<IncrementalStepRunReason> reasons = Reasons(second, step);
-            Assert.Equal(2, reasons.Count);
+            Assert.NotEmpty(reasons);
             Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
         }
 
@@ -100,6 +101,10 @@ public class RpcIncrementalTests
     {
         (_, GeneratorRunResult second) = RunTwice(c => ReplaceSource(c, 0, "// a comment that moves everything down\n\n" + Interfaces));
 
+        // The parse result holds the class name claim's location, so it changes...
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, PartisanRpcGenerator.TrackingNames.Parse));
+
+        // ...but the models do not, so the emitter does not run again.
         Assert.All(Reasons(second, PartisanRpcGenerator.TrackingNames.Models), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         AssertOutputsCached(second);
     }
@@ -137,7 +142,7 @@ public class RpcIncrementalTests
     {
         var seen = new HashSet<Type>();
         var queue = new Queue<(Type Type, string Path)>();
-        queue.Enqueue((typeof(Result<RpcInterfaceModel>), "Result<RpcInterfaceModel>"));
+        queue.Enqueue((typeof(RpcParseResult), "RpcParseResult"));
         while (queue.Count > 0)
         {
             (Type type, string path) = queue.Dequeue();
@@ -179,6 +184,7 @@ public class RpcIncrementalTests
         }
 
         Assert.Contains(typeof(RpcMethodModel), seen);
+        Assert.Contains(typeof(RpcClassClaim), seen);
         Assert.Contains(typeof(RpcParameterModel), seen);
         Assert.Contains(typeof(RpcValueModel), seen);
         Assert.Contains(typeof(HierarchyInfo), seen);
