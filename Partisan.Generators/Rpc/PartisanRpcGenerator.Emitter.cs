@@ -95,6 +95,7 @@ public sealed partial class PartisanRpcGenerator
                 /// <summary>Registers each method of <paramref name="implementation"/> in <paramref name="functions"/> as the function <c>{Xml(model.Module)}:Method</c>.</summary>
                 /// <param name="functions">Where to register the functions.</param>
                 /// <param name="implementation">The object whose methods run the calls.</param>
+                /// <exception cref="global::System.ArgumentException">A function of the module is already registered in <paramref name="functions"/>.</exception>
                 public static void Bind({Functions} functions, {type} implementation)
                 """);
             w.OpenBlock();

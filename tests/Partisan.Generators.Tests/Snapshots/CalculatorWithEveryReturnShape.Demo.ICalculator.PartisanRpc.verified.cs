@@ -59,6 +59,7 @@ namespace Demo
         /// <summary>Registers each method of <paramref name="implementation"/> in <paramref name="functions"/> as the function <c>Demo.ICalculator:Method</c>.</summary>
         /// <param name="functions">Where to register the functions.</param>
         /// <param name="implementation">The object whose methods run the calls.</param>
+        /// <exception cref="global::System.ArgumentException">A function of the module is already registered in <paramref name="functions"/>.</exception>
         public static void Bind(global::Partisan.Rpc.RpcFunctions functions, global::Demo.ICalculator implementation)
         {
             if (functions is null)
