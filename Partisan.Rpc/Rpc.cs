@@ -76,6 +76,63 @@ public static class Rpc
 
         return results;
     }
+
+    /// <summary>
+    /// Like <see cref="MulticallAsync(PartisanNode, IEnumerable{NodeName}, string, string, object?[], TimeSpan?, CancellationToken)"/>,
+    /// with each result cast to <typeparamref name="T"/>; a node whose result is of another type gets a <see cref="CallFailedException"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<RpcResult<T>>> MulticallAsync<T>(PartisanNode node, IEnumerable<NodeName> targets, string module, string function, object?[] arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var names = new List<NodeName>(targets);
+        var calls = new Task<T>[names.Count];
+        for (int i = 0; i < calls.Length; i++)
+        {
+            calls[i] = CallAsync<T>(node, names[i], module, function, arguments, timeout, cancellationToken);
+        }
+
+        var results = new RpcResult<T>[calls.Length];
+        for (int i = 0; i < calls.Length; i++)
+        {
+            try
+            {
+                results[i] = new RpcResult<T>(names[i], await calls[i].ConfigureAwait(false), null);
+            }
+            catch (CallException ex)
+            {
+                results[i] = new RpcResult<T>(names[i], default, ex);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Casts the function to every node of <paramref name="targets"/> (Erlang's <c>rpc:eval_everywhere</c>) and returns how
+    /// many of them it could be sent to (a node that is unknown or down is skipped, as in Erlang).
+    /// </summary>
+    public static int CastAll(PartisanNode node, IEnumerable<NodeName> targets, string module, string function, object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        int sent = 0;
+        foreach (NodeName target in targets)
+        {
+            sent += Cast(node, target, module, function, arguments) ? 1 : 0;
+        }
+
+        return sent;
+    }
+}
+
+/// <summary>One node's typed result of a multicall (<see cref="Rpc.MulticallAsync{T}"/>).</summary>
+/// <typeparam name="T">The function's result type.</typeparam>
+/// <param name="Node">The node.</param>
+/// <param name="Value">The function's result, when it succeeded; otherwise the default.</param>
+/// <param name="Error">Why it failed (timeout, node down, function error, a result of another type), or null.</param>
+public readonly record struct RpcResult<T>(NodeName Node, T? Value, CallException? Error)
+{
+    /// <summary>True when the call succeeded.</summary>
+    public bool IsOk => Error is null;
 }
 
 /// <summary>One node's result of a multicall.</summary>

@@ -126,7 +126,7 @@ public class ServerDiagnosticTests
         Diagnostic diagnostic = Assert.Single(diagnostics);
         Assert.Equal("PARTISAN016", diagnostic.Id);
         Assert.Contains("Partisan.Behaviours", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        Assert.Empty(result.For<PartisanServerGenerator>().GeneratedSources);
+        Assert.Empty(result.Of<PartisanServerGenerator>().GeneratedSources);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class ServerDiagnosticTests
     {
         CSharpCompilation first = GeneratorHarness.Compile(Server, Unrelated);
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(first);
-        return driver.RunGenerators(edit(first)).GetRunResult().For<PartisanServerGenerator>();
+        return driver.RunGenerators(edit(first)).GetRunResult().Of<PartisanServerGenerator>();
     }
 
     private static CSharpCompilation Replace(CSharpCompilation compilation, int index, string source)

@@ -94,10 +94,10 @@ public static class GeneratorHarness
         return result;
     }
 
-    /// <summary>The part of <paramref name="run"/> that <typeparamref name="TGenerator"/> produced.</summary>
-    public static GeneratorRunResult For<TGenerator>(this GeneratorDriverRunResult run)
+    /// <summary>The result of the generator <typeparamref name="TGenerator"/> (the driver runs every generator of the assembly).</summary>
+    public static GeneratorRunResult Of<TGenerator>(this GeneratorDriverRunResult result)
         where TGenerator : IIncrementalGenerator =>
-        run.Results.Single(r => r.Generator.GetGeneratorType() == typeof(TGenerator));
+        result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(TGenerator));
 
     public static string AllGenerated(GeneratorDriverRunResult result) =>
         string.Join("\n", result.Results.SelectMany(r => r.GeneratedSources).Select(s => "==== " + s.HintName + "\n" + s.SourceText));
