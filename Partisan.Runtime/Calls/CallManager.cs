@@ -26,40 +26,53 @@ internal sealed class CallManager
     public async Task<object?> CallAsync(ProcessRef server, object request, TimeSpan timeout, ForwardOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
         Ref tag = _node.MakeRef();
         var pending = new PendingCall(server);
-        _pending[tag.Id] = pending;
+
+        // The timeout runs before the call is counted in PendingCount and before the request leaves: whoever sees
+        // the call pending (a test about to advance virtual time) knows its timer is already armed.
+        CancellationTokenSource? timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, _node.TimeProvider);
+        CancellationTokenRegistration timeoutRegistration = default;
+        CancellationTokenRegistration cancelRegistration = default;
         try
         {
+            if (timer is not null)
+            {
+                timeoutRegistration = timer.Token.Register(
+                    static state =>
+                    {
+                        var (call, limit) = ((PendingCall, TimeSpan))state!;
+                        call.TrySetException(new CallTimeoutException(call.Server, limit));
+                    },
+                    (pending, timeout));
+            }
+
+            if (cancellationToken.CanBeCanceled)
+            {
+                cancelRegistration = cancellationToken.Register(
+                    static state =>
+                    {
+                        var (call, token) = ((PendingCall, CancellationToken))state!;
+                        call.TrySetCanceled(token);
+                    },
+                    (pending, cancellationToken));
+            }
+
+            _pending[tag.Id] = pending;
             if (!_node.ForwardMessage(server.Node, server, new CallRequest(tag, request), options))
             {
                 throw new CalleeDownException(server, server.Node == _node.Name ? ExitReason.NoProc : ExitReason.NoConnection);
             }
 
-            if (timeout == Timeout.InfiniteTimeSpan && !cancellationToken.CanBeCanceled)
-            {
-                return await pending.Task.ConfigureAwait(false);
-            }
-
-            using var timer = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, _node.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
-            using CancellationTokenRegistration registration = linked.Token.Register(static state =>
-            {
-                var (call, timedOut, limit, token) = ((PendingCall, CancellationTokenSource, TimeSpan, CancellationToken))state!;
-                if (timedOut.IsCancellationRequested)
-                {
-                    call.TrySetException(new CallTimeoutException(call.Server, limit));
-                }
-                else
-                {
-                    call.TrySetCanceled(token);
-                }
-            }, (pending, timer, timeout, cancellationToken));
             return await pending.Task.ConfigureAwait(false);
         }
         finally
         {
             _pending.TryRemove(tag.Id, out _);
+            timeoutRegistration.Dispose();
+            cancelRegistration.Dispose();
+            timer?.Dispose();
         }
     }
 

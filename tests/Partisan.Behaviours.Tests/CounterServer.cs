@@ -8,6 +8,9 @@ internal sealed class CounterServer : GenServer
 
     public static readonly List<ExitReason> Terminated = new();
 
+    /// <summary>Set once a "slow" call has armed its timer on the node's clock, so a test can advance virtual time past it.</summary>
+    public TaskCompletionSource SlowTimerArmed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public override ValueTask<CallResult> HandleCallAsync(object request, CallHandle from, GenServerContext context) => request switch
     {
         int by => ValueTask.FromResult(CallResult.Reply(_value += by)),
@@ -21,9 +24,11 @@ internal sealed class CounterServer : GenServer
         _ => throw new ArgumentException($"unknown call {request}"),
     };
 
-    private static async ValueTask<CallResult> SlowAsync(GenServerContext context)
+    private async ValueTask<CallResult> SlowAsync(GenServerContext context)
     {
-        await Task.Delay(TimeSpan.FromSeconds(30), context.Time);
+        Task delay = Task.Delay(TimeSpan.FromSeconds(30), context.Time); // the timer exists before the signal
+        SlowTimerArmed.TrySetResult();
+        await delay;
         return CallResult.Reply("late");
     }
 

@@ -56,9 +56,13 @@ public class GenServerTests
         var clock = new ManualTimeProvider();
         await using var nodes = new TestNodes();
         PartisanNode node = await nodes.StartAsync(configure: o => o.TimeProvider = clock);
-        Pid pid = await GenServer.StartAsync(node, () => new CounterServer());
+        var server = new CounterServer();
+        Pid pid = await GenServer.StartAsync(node, () => server);
 
         Task<object?> call = GenServer.CallAsync(node, pid, "slow", TimeSpan.FromSeconds(5));
+        // Both timers (the call's timeout and the handler's delay) must exist before virtual time moves, or one of
+        // them would be armed after the advance and never fire (this test used to hang now and then).
+        await Eventually.Within(server.SlowTimerArmed.Task, "the handler armed its timer");
         await Eventually.True(() => node.PendingCalls == 1, "the call is pending");
         clock.Advance(TimeSpan.FromSeconds(5));
 

@@ -82,9 +82,13 @@ public class ServerTests
         var clock = new ManualTimeProvider();
         await using var nodes = new TestNodes();
         PartisanNode node = await nodes.StartAsync(configure: o => o.TimeProvider = clock);
-        CounterClient counter = Counter.Client(node, await Counter.StartAsync(node));
+        var probe = new ServerProbe();
+        CounterClient counter = Counter.Client(node, await Counter.StartAsync(node, () => new Counter(probe)));
 
         Task<long> slow = counter.SlowAsync(10_000, TimeSpan.FromSeconds(1));
+        // Both timers (the call's timeout, the handler's delay) must exist before virtual time moves: one armed
+        // after an advance would never fire, and the test would hang.
+        await Eventually.Within(probe.SlowTimerArmed.Task, "the handler armed its timer");
         await Eventually.True(() => node.PendingCalls == 1, "the call is pending");
         clock.Advance(TimeSpan.FromSeconds(1));
 

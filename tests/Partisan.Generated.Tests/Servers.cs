@@ -9,6 +9,9 @@ public sealed class ServerProbe
 
     public TaskCompletionSource<Down> SawDown { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Set once <see cref="Counter.SlowAsync"/> has armed its timer on the node's clock.</summary>
+    public TaskCompletionSource SlowTimerArmed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public string? InitFailure { get; init; }
 }
 
@@ -59,7 +62,9 @@ public partial class Counter
     [Call]
     public async Task<long> SlowAsync(int milliseconds, GenServerContext context)
     {
-        await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), context.Time);
+        Task delay = Task.Delay(TimeSpan.FromMilliseconds(milliseconds), context.Time); // the timer exists before the signal
+        _probe.SlowTimerArmed.TrySetResult();
+        await delay;
         return _value;
     }
 
