@@ -34,6 +34,35 @@ internal static class WireCode
         return fields;
     }
 
+    /// <summary>
+    /// Writes a formatter's <c>Write</c> override: for a reference type a presence flag, then the members of
+    /// <c>value</c> inside a length-prefixed object, in order.
+    /// </summary>
+    public static void WriteWriteMethod(SourceWriter w, string formatted, bool isReferenceType, IReadOnlyList<(string Member, WireTypeModel Type)> members, List<string> fields)
+    {
+        w.WriteLine("/// <inheritdoc />");
+        w.OpenBlock($"public override void Write(ref global::Partisan.Serialization.WireWriter writer, {formatted} value)");
+        if (isReferenceType)
+        {
+            w.OpenBlock("if (value is null)");
+            w.WriteLine("writer.WriteBool(false);");
+            w.WriteLine("return;");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("writer.WriteBool(true);");
+        }
+
+        w.WriteLine($"global::Partisan.Serialization.WireObjectScope scope = writer.BeginObject({members.Count.ToString(CultureInfo.InvariantCulture)});");
+        int temp = 0;
+        foreach ((string member, WireTypeModel type) in members)
+        {
+            WriteValue(w, type, "value." + member, fields, ref temp);
+        }
+
+        w.WriteLine("writer.EndObject(scope);");
+        w.CloseBlock();
+    }
+
     /// <summary>Writes <paramref name="expression"/> of <paramref name="type"/> with <c>writer</c>; <paramref name="temp"/> numbers the locals it needs.</summary>
     public static void WriteValue(SourceWriter w, WireTypeModel type, string expression, List<string> fields, ref int temp)
     {

@@ -14,7 +14,6 @@ public sealed partial class PartisanMessageGenerator
     internal static class Emitter
     {
         private const string Serialization = "global::Partisan.Serialization.";
-        private const string Writer = Serialization + "WireWriter";
         private const string Reader = Serialization + "WireReader";
         private const string Scope = Serialization + "WireObjectScope";
         private const string Registry = Serialization + "TypeRegistry";
@@ -76,27 +75,13 @@ public sealed partial class PartisanMessageGenerator
 
         private static void WriteWriteMethod(SourceWriter w, MessageModel model, string formatted, List<string> fields)
         {
-            w.WriteLine("/// <inheritdoc />");
-            w.OpenBlock($"public override void Write(ref {Writer} writer, {formatted} value)");
-            if (!model.IsValueType)
-            {
-                w.OpenBlock("if (value is null)");
-                w.WriteLine("writer.WriteBool(false);");
-                w.WriteLine("return;");
-                w.CloseBlock();
-                w.WriteLine();
-                w.WriteLine("writer.WriteBool(true);");
-            }
-
-            w.WriteLine($"{Scope} scope = writer.BeginObject({model.Members.Count.ToString(CultureInfo.InvariantCulture)});");
-            int temp = 0;
+            var members = new List<(string, WireTypeModel)>(model.Members.Count);
             foreach (MessageMemberModel member in model.Members)
             {
-                WireCode.WriteValue(w, member.Type, "value." + member.Name, fields, ref temp);
+                members.Add((member.Name, member.Type));
             }
 
-            w.WriteLine("writer.EndObject(scope);");
-            w.CloseBlock();
+            WireCode.WriteWriteMethod(w, formatted, !model.IsValueType, members, fields);
         }
 
         private static void WriteReadMethod(SourceWriter w, MessageModel model, string formatted, List<string> fields)

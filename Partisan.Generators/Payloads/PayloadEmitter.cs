@@ -81,23 +81,13 @@ internal static class PayloadEmitter
         }
 
         w.WriteLine();
-        w.WriteLine("/// <inheritdoc />");
-        w.OpenBlock($"public override void Write(ref {Serialization}WireWriter writer, {type} value)");
-        w.OpenBlock("if (value is null)");
-        w.WriteLine("writer.WriteBool(false);");
-        w.WriteLine("return;");
-        w.CloseBlock();
-        w.WriteLine();
-        w.WriteLine("writer.WriteBool(true);");
-        w.WriteLine($"{Serialization}WireObjectScope scope = writer.BeginObject({count});");
-        int temp = 0;
+        var members = new List<(string, Messages.Model.WireTypeModel)>(payload.Fields.Count);
         foreach (PayloadFieldModel field in payload.Fields)
         {
-            WireCode.WriteValue(w, field.Type, "value." + field.PropertyName, fields, ref temp);
+            members.Add((field.PropertyName, field.Type));
         }
 
-        w.WriteLine("writer.EndObject(scope);");
-        w.CloseBlock();
+        WireCode.WriteWriteMethod(w, type, isReferenceType: true, members, fields);
         w.WriteLine();
         w.WriteLine("/// <inheritdoc />");
         w.OpenBlock($"public override {type} Read(ref {Serialization}WireReader reader)");
