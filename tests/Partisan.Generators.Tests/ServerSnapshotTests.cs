@@ -69,3 +69,55 @@ public class ServerSnapshotTests
     [Fact]
     public void Key_value_server_with_every_handler_shape() => Snapshot.Verify(GeneratorHarness.RunClean(KeyValue));
 }
+
+/// <summary>Generated server code compiles cleanly where user names collide with generated ones.</summary>
+public class ServerCompileTests
+{
+    [Fact]
+    public void Names_that_clash_with_generated_parameters_locals_and_members_compile()
+    {
+        GeneratorHarness.RunClean("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Partisan.Behaviours;
+            namespace Clash;
+
+            [PartisanServer]
+            public partial class @event
+            {
+                [Call] public int Node(int timeout, string cancellationToken, long from, long context, long request, long r) => 0;
+
+                [Call] public Task<int> Server(int timeout2, int @class) => Task.FromResult(@class);
+
+                [Call] public void Options(string partisanFormatter, int PartisanFormatter, ReplyTo<string> reply) => reply.Send(partisanFormatter);
+
+                [Cast] public void Client(string name) { }
+
+                [Cast] public Task StartAsync(int node) => Task.CompletedTask;
+
+                [Info] private void Message(object message, GenServerContext context) { }
+
+                [Terminate] private ValueTask Done(GenServerContext context, ExitReason reason) => default;
+            }
+            """);
+    }
+
+    [Fact]
+    public void A_server_without_a_parameterless_constructor_gets_factory_start_helpers_only()
+    {
+        GeneratorDriverRunResult run = GeneratorHarness.RunClean("""
+            namespace N;
+
+            [PartisanServer]
+            internal sealed partial class Configured(int limit)
+            {
+                [Call] public int Limit() => limit;
+            }
+            """);
+        string source = run.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "N.Configured.Partisan.g.cs").SourceText.ToString();
+
+        Assert.Contains("StartAsync(global::Partisan.PartisanNode node, global::System.Func<global::N.Configured> factory", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("StartAsync(global::Partisan.PartisanNode node, string? name = null)", source, StringComparison.Ordinal);
+        Assert.Contains("internal sealed class ConfiguredClient", source, StringComparison.Ordinal);
+    }
+}
