@@ -103,7 +103,7 @@ internal sealed class ClusterDemo : IAsyncDisposable
         IReadOnlyList<ChannelOptions> channels = NodeArguments.ParseChannels(ChannelsArgument);
         _a = await PartisanNode.StartAsync(NodeHost.CreateOptions(A, 0, _secret, channels), logging, _cancel).WaitAsync(WaitLimit, _cancel).ConfigureAwait(false);
         _aHost = new NodeHost(_a, _aLog.Add);
-        _aHost.Start();
+        await _aHost.StartAsync().ConfigureAwait(false);
 
         string[] childArguments = ["--secret", _secret, "--channels", ChannelsArgument];
         ChildNode b = StartChild("b", childArguments);
@@ -167,7 +167,13 @@ internal sealed class ClusterDemo : IAsyncDisposable
         _out.Ok(string.Create(CultureInfo.InvariantCulture, $"b got all {Chunks} chunks in order, each identical to what a sent: {Chunks * ChunkChars / 1024} KiB of text took {wire / 1024.0:0.0} KiB of frames on the wire"));
 
         // ------------------------------------------------------------------ 5
-        Step("Monitors: a watches c's inbox process and every node");
+        Step("Calls and monitors: a calls c's gen_server, watches c's inbox process and every node");
+        _out.Note("Every node runs 'counter', a [PartisanServer] class; the generator wrote its request messages and the typed CounterClient.");
+        CounterClient counterOnC = Counter.Client(NodeA, ProcessRef.ForName(NodeHost.CounterName, c.Name));
+        long sum = await counterOnC.AddAsync(5, WaitLimit, _cancel).ConfigureAwait(false);
+        sum = await counterOnC.AddAsync(2, WaitLimit, _cancel).ConfigureAwait(false);
+        Require(sum == 7, string.Create(CultureInfo.InvariantCulture, $"c's counter answered {sum}, not 7"));
+        _out.Event("a", string.Create(CultureInfo.InvariantCulture, $"await Counter.Client(a, {{counter, c}}).AddAsync(5), then AddAsync(2) = {sum}: calls into c's process, over TCP"));
         _out.Note("As in Erlang: Monitor(watcher, target) delivers Down(ref, target, reason); MonitorNodes(watcher) delivers NodeUp/NodeDown.");
         Pid watcher = NodeA.Spawn(WatchAsync, "watcher");
         NodeA.MonitorNodes(watcher);
@@ -193,6 +199,16 @@ internal sealed class ClusterDemo : IAsyncDisposable
         TimeSpan bSaw = b.Log.Find(bMark, l => l.StartsWith(downPrefix, StringComparison.Ordinal))!.Value.At - killedAt;
         _out.Ok($"a noticed within {Millis(aSaw)} (OnDown callback, NodeDown, Down with noconnection); b's report arrived within {Millis(bSaw)}");
         _out.Event("a", $"Nodes() = [{Names(NodeA.Nodes())}], Members() = [{Names(NodeA.Members())}]");
+        try
+        {
+            await counterOnC.AddAsync(1, WaitLimit, _cancel).ConfigureAwait(false);
+            Require(false, "a call to the dead node's counter succeeded");
+        }
+        catch (CalleeDownException down)
+        {
+            _out.Ok($"a call to c's counter now fails at once with CalleeDownException ({down.Reason.Kind}), not after a timeout");
+        }
+
         _out.Note("c crashed without leaving, so it is still a member: a and b keep redialing it until someone removes it.");
 
         // ------------------------------------------------------------------ 7

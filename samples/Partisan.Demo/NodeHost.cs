@@ -10,6 +10,9 @@ namespace Partisan.Demo;
 /// </summary>
 internal sealed class NodeHost : IAsyncDisposable
 {
+    /// <summary>The name of the generated <see cref="Counter"/> gen_server every node runs.</summary>
+    public const string CounterName = "counter";
+
     /// <summary>The name of the process that receives <c>send</c>'s messages on every node.</summary>
     public const string InboxName = "inbox";
 
@@ -57,15 +60,16 @@ internal sealed class NodeHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Subscribes to up/down events, spawns the <c>inbox</c> process, writes <c>READY</c> and the first
+    /// Subscribes to up/down events, spawns the <c>inbox</c> process and the <c>counter</c> gen_server, writes <c>READY</c> and the first
     /// <c>MEMBERS</c>, and starts polling membership. Events that happen before <c>READY</c> is written
     /// are held back until after it.
     /// </summary>
-    public void Start()
+    public async Task StartAsync()
     {
         _subscriptions.Add(_node.OnUp(node => Emit("UP " + node)));
         _subscriptions.Add(_node.OnDown((node, reason) => Emit($"DOWN {node} {reason}")));
         _node.Spawn(InboxAsync, InboxName);
+        await Counter.StartAsync(_node, CounterName).ConfigureAwait(false);
 
         lock (_gate)
         {

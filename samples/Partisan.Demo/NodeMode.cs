@@ -68,7 +68,7 @@ internal static class NodeMode
             await using (host.ConfigureAwait(false))
             {
                 ChannelReader<string> commands = ReadStdinLines();
-                host.Start();
+                await host.StartAsync().ConfigureAwait(false);
                 if (arguments.Join is not null)
                 {
                     await host.ExecuteAsync("join " + arguments.Join, CancellationToken.None).ConfigureAwait(false);
