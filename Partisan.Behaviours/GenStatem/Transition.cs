@@ -78,6 +78,9 @@ public readonly struct Transition<TState, TData>
 
     private Transition<TState, TData> With(StatemAction action) => new(Kind, State, Data, KeepsData, StopReason, Actions.Add(action));
 
+    /// <summary>The same transition with <paramref name="actions"/> appended.</summary>
+    internal Transition<TState, TData> WithActions(ImmutableList<StatemAction> actions) => new(Kind, State, Data, KeepsData, StopReason, Actions.AddRange(actions));
+
     /// <summary>Reply <paramref name="value"/> to the call <paramref name="from"/>.</summary>
     public Transition<TState, TData> Reply(CallHandle from, object? value) => With(new StatemAction.Reply(from, value));
 
