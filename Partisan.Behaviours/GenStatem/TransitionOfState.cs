@@ -81,6 +81,20 @@ public readonly struct Transition<TState> : IEquatable<Transition<TState>>
         return _actions is null ? transition : transition.WithActions(_actions);
     }
 
+    /// <summary>The engine's transition with <paramref name="data"/> as the machine's data (generated code calls this for init, with the machine itself).</summary>
+    /// <typeparam name="TData">The data type.</typeparam>
+    public Transition<TState, TData> WithData<TData>(TData data)
+    {
+        Transition<TState, TData> transition = Kind switch
+        {
+            TransitionKind.Next => Transition<TState, TData>.Next(State, data),
+            TransitionKind.Repeat => Transition<TState, TData>.Repeat(data),
+            TransitionKind.Stop => Transition<TState, TData>.Stop(StopReason!),
+            _ => Transition<TState, TData>.Keep(data),
+        };
+        return _actions is null ? transition : transition.WithActions(_actions);
+    }
+
     /// <inheritdoc />
     public bool Equals(Transition<TState> other) =>
         Kind == other.Kind && EqualityComparer<TState>.Default.Equals(State, other.State) && Equals(StopReason, other.StopReason) && Actions.SequenceEqual(other.Actions);

@@ -85,7 +85,7 @@ public class CompileAndRunTests
 
                 public long Twice => Start * 2;
             }
-            """).Results.Single();
+            """).For<PartisanMessageGenerator>();
         var models = result.TrackedSteps[PartisanMessageGenerator.TrackingNames.Models].SelectMany(s => s.Outputs).Select(o => (MessageModel)o.Value).ToDictionary(m => m.FormatterName);
         Assert.Equal(["Name", "Radius"], models["CirclePartisanFormatter"].Members.Select(m => m.Name));
         Assert.Equal([0, 1], models["CirclePartisanFormatter"].ConstructorArguments);
@@ -113,7 +113,7 @@ public class CompileAndRunTests
 
                 public bool Flag { get; set; }
             }
-            """).Results.Single();
+            """).For<PartisanMessageGenerator>();
         var model = (MessageModel)result.TrackedSteps[PartisanMessageGenerator.TrackingNames.Models].Single().Outputs.Single().Value;
         Assert.Equal(["Id", "Name", "Flag"], model.Members.Select(m => m.Name));
     }
@@ -136,7 +136,7 @@ public class CompileAndRunTests
             """;
         (GeneratorDriverRunResult run, Compilation output, _) = GeneratorHarness.Run(GeneratorHarness.Compile(Source));
         Assembly assembly = EmitAndLoad(output, "IdsAssembly");
-        var claims = run.Results.Single().TrackedSteps[PartisanMessageGenerator.TrackingNames.Parse]
+        var claims = run.For<PartisanMessageGenerator>().TrackedSteps[PartisanMessageGenerator.TrackingNames.Parse]
             .SelectMany(s => s.Outputs).Select(o => ((MessageParseResult)o.Value).Claim!).ToDictionary(c => c.TypeName);
 
         foreach ((string display, string clrName) in new[] { ("Ids.Deep.Outer.Inner", "Ids.Deep.Outer+Inner"), ("Ids.Deep.Top", "Ids.Deep.Top") })

@@ -206,7 +206,7 @@ public class DiagnosticTests
     private static CSharpCompilationRun RunAll(string source)
     {
         var (result, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
-        Assert.Null(result.Results.Single().Exception);
+        Assert.All(result.Results, r => Assert.Null(r.Exception));
         var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).OrderBy(h => h, StringComparer.Ordinal).ToList();
         return new CSharpCompilationRun(diagnostics, output, hints);
     }

@@ -42,9 +42,9 @@ public class IncrementalTests
     {
         CSharpCompilation first = GeneratorHarness.Compile(Messages, Unrelated);
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(first);
-        GeneratorRunResult firstResult = driver.GetRunResult().Results.Single();
+        GeneratorRunResult firstResult = driver.GetRunResult().For<PartisanMessageGenerator>();
         driver = driver.RunGenerators(edit(first));
-        return (firstResult, driver.GetRunResult().Results.Single());
+        return (firstResult, driver.GetRunResult().For<PartisanMessageGenerator>());
     }
 
     private static CSharpCompilation ReplaceSource(CSharpCompilation compilation, int index, string newSource)
@@ -109,7 +109,7 @@ public class IncrementalTests
     [Fact]
     public void Parsing_the_same_source_twice_gives_equal_but_distinct_models()
     {
-        MessageModel First() => (MessageModel)GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(Messages)).GetRunResult().Results.Single()
+        MessageModel First() => (MessageModel)GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(Messages)).GetRunResult().For<PartisanMessageGenerator>()
             .TrackedSteps[PartisanMessageGenerator.TrackingNames.Models].SelectMany(s => s.Outputs).First().Value;
 
         MessageModel a = First();
