@@ -552,9 +552,9 @@ public sealed partial class PartisanStateMachineGenerator
                         continue;
                     }
 
-                    if (_handleEvent && !sawState && !sawOther && IsState(parameter.Type))
+                    if ((_handleEvent || any) && !sawState && !sawOther && IsState(parameter.Type))
                     {
-                        // handle_event mode: a first parameter of the state type is the current state.
+                        // handle_event mode and [AnyState] handlers: a first parameter of the state type is the current state.
                         sawState = true;
                         arguments.Add(new ArgumentModel(ArgumentKind.State, null, null));
                         continue;
