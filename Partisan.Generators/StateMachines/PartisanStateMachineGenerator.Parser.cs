@@ -58,6 +58,7 @@ public sealed partial class PartisanStateMachineGenerator
             if (shapeProblem is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(ServerDiagnostics.ServerShapeNotSupported, nameLocation, display, AttributeName, shapeProblem));
+                return Failed(diagnostics);
             }
 
             AttributeData attribute = context.Attributes[0];
@@ -447,10 +448,12 @@ public sealed partial class PartisanStateMachineGenerator
                 bool any = _handleEvent || method.HasAttribute(Ns, "AnyStateAttribute");
                 var states = new List<string>();
                 bool namedAfterState = false;
+                bool inState = false;
                 foreach (AttributeData attribute in method.GetAttributes())
                 {
                     if (attribute.AttributeClass is { } c && c.Is(Ns, "InStateAttribute") && attribute.ConstructorArguments.Length == 1)
                     {
+                        inState = true;
                         TypedConstant argument = attribute.ConstructorArguments[0];
                         if (argument.Type is { } t && IsState(t) && argument.Value is { } value
                             && _stateByValue.TryGetValue(System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture), out string? state))
@@ -472,7 +475,7 @@ public sealed partial class PartisanStateMachineGenerator
                     }
                 }
 
-                if (states.Count > 0)
+                if (inState)
                 {
                     any = false;
                 }
