@@ -6,7 +6,7 @@ namespace Partisan.Behaviours;
 /// What a <c>[PartisanStateMachine]</c> handler returns: the next state (or keep, repeat, stop) and the actions,
 /// without data (the machine's own fields are its data, changed in place). <c>default</c> keeps state and data.
 /// The generated helpers <c>Next(state)</c>, <c>Keep()</c>, <c>Repeat()</c> and <c>Stop(reason)</c> create one;
-/// the fluent actions add to it: <c>.Postpone()</c>, <c>.NextEvent(content)</c>, <c>.EventTimeout(after)</c>,
+/// the fluent actions add to it: <c>.Reply(caller, value)</c>, <c>.Postpone()</c>, <c>.NextEvent(content)</c>, <c>.EventTimeout(after)</c>,
 /// <c>.StateTimeout(after)</c>, <c>.GenericTimeout(name, after)</c>, <c>.Hibernate()</c>.
 /// </summary>
 /// <typeparam name="TState">The state type.</typeparam>
@@ -48,6 +48,10 @@ public readonly struct Transition<TState> : IEquatable<Transition<TState>>
     public static Transition<TState> Stop(ExitReason reason) => new(TransitionKind.Stop, default!, reason ?? throw new ArgumentNullException(nameof(reason)), null);
 
     private Transition<TState> With(StatemAction action) => new(Kind, State, StopReason, Actions.Add(action));
+
+    /// <summary>Reply <paramref name="value"/> to <paramref name="caller"/> (the current call's, or one kept from an earlier event).</summary>
+    /// <typeparam name="TReply">The reply type.</typeparam>
+    public Transition<TState> Reply<TReply>(Caller<TReply> caller, TReply value) => With(new StatemAction.Reply(caller.From, value));
 
     /// <summary>Postpone the current event until the state changes.</summary>
     public Transition<TState> Postpone() => With(new StatemAction.Postpone());

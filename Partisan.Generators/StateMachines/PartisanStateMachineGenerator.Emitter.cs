@@ -332,6 +332,7 @@ public sealed partial class PartisanStateMachineGenerator
                     ArgumentKind.Field => "p." + argument.Field,
                     ArgumentKind.Content => argument.TypeName is null ? "@event.Content" : "c",
                     ArgumentKind.OldState => $"({n.State})@event.Content!",
+                    ArgumentKind.Caller => $"new {Behaviours}Caller<{argument.TypeName}>(@event.From)",
                     _ => "reason",
                 });
             }

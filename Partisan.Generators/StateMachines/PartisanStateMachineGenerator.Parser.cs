@@ -546,6 +546,8 @@ public sealed partial class PartisanStateMachineGenerator
                 bool sawOld = false;
                 bool sawContent = false;
                 bool sawOther = false;
+                ITypeSymbol? caller = null;
+                Location? callerLocation = null;
                 for (int i = 0; i < method.Parameters.Length; i++)
                 {
                     IParameterSymbol parameter = method.Parameters[i];
@@ -591,6 +593,20 @@ public sealed partial class PartisanStateMachineGenerator
                             arguments.Add(new ArgumentModel(ArgumentKind.Content, null, contentType));
                             break;
                         default:
+                            if (parameter.Type is INamedTypeSymbol { Arity: 1 } callerType && callerType.Is(BehavioursNs, "Caller`1"))
+                            {
+                                if (kind != HandlerKind.Call || caller is not null)
+                                {
+                                    NotSupported(method, label, "only a [Call] handler takes a Caller, and only one");
+                                    return;
+                                }
+
+                                caller = callerType.TypeArguments[0];
+                                callerLocation = parameter.Locations.FirstOrDefault();
+                                arguments.Add(new ArgumentModel(ArgumentKind.Caller, null, caller.ToTypeName()));
+                                break;
+                            }
+
                             PayloadFieldModel? field = PayloadFields.From(parameter, _compilation, taken, out string? problem);
                             if (field is null)
                             {
@@ -627,7 +643,17 @@ public sealed partial class PartisanStateMachineGenerator
                 string? replyType = null;
                 if (kind == HandlerKind.Call)
                 {
-                    if (returns == ReturnKind.Void)
+                    if (caller is not null)
+                    {
+                        if (returns is not (ReturnKind.Void or ReturnKind.Transition))
+                        {
+                            NotSupported(method, label, "it takes a Caller to reply with, so it returns void or a Transition (or a Task or ValueTask of one), not the reply");
+                            return;
+                        }
+
+                        reply = caller;
+                    }
+                    else if (returns == ReturnKind.Void)
                     {
                         _diagnostics.Add(DiagnosticInfo.Create(ServerDiagnostics.CallReturnsVoid, location, method.Name));
                         return;
@@ -639,7 +665,7 @@ public sealed partial class PartisanStateMachineGenerator
                         {
                             _diagnostics.Add(DiagnosticInfo.Create(
                                 ServerDiagnostics.ValueHasNoFormatter,
-                                ReturnTypeLocation(method) ?? location,
+                                (caller is not null ? callerLocation : ReturnTypeLocation(method)) ?? location,
                                 "The reply",
                                 method.ToDisplayString(),
                                 reply.ToDisplayString(),

@@ -271,6 +271,21 @@ public class StateMachineTests
     }
 
     [Fact]
+    public async Task A_caller_kept_by_one_event_is_answered_by_a_later_one()
+    {
+        var (nodes, node, _) = await StartNodeAsync();
+        await using TestNodes _ = nodes;
+        GadgetClient gadget = Gadget.Client(node, await Gadget.StartAsync(node, () => new Gadget(new EventLog())));
+
+        Task<string> later = gadget.LaterAsync();
+        Assert.Equal(GadgetState.Idle, await gadget.WhereAsync());
+        Assert.False(later.IsCompleted);
+
+        gadget.Answer("answered later");
+        Assert.Equal("answered later", await Eventually.Within(later, "the kept call is answered"));
+    }
+
+    [Fact]
     public async Task A_call_with_no_reply_in_time_fails_with_a_timeout_and_info_messages_reach_their_handler()
     {
         var (nodes, node, clock) = await StartNodeAsync();

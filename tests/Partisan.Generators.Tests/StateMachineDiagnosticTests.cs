@@ -119,6 +119,10 @@ public class StateMachineDiagnosticTests
             [StateTimeout] private Transition<Other> {|PARTISAN015:Open|}() => default;
 
             [Terminate] private int {|PARTISAN015:Terminate|}() => 0;
+
+            [Cast, AnyState] private void {|PARTISAN015:Hold|}(Caller<int> caller) { }
+
+            [Call, AnyState] private int {|PARTISAN015:Twice|}(Caller<int> caller) => 1;
         }
         """);
 

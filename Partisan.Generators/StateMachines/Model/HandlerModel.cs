@@ -54,12 +54,15 @@ internal enum ArgumentKind
 
     /// <summary>The exit reason (terminate).</summary>
     Reason,
+
+    /// <summary>The call's <c>Caller&lt;TReply&gt;</c>, of reply type <see cref="ArgumentModel.TypeName"/>.</summary>
+    Caller,
 }
 
 /// <summary>One argument of a handler call.</summary>
 /// <param name="Kind">Where it comes from.</param>
 /// <param name="Field">For <see cref="ArgumentKind.Field"/>: the payload property.</param>
-/// <param name="TypeName">For <see cref="ArgumentKind.Content"/>: the type matched, or null for any content.</param>
+/// <param name="TypeName">For <see cref="ArgumentKind.Content"/>: the type matched, or null for any content; for <see cref="ArgumentKind.Caller"/>: the reply type.</param>
 internal sealed record ArgumentModel(ArgumentKind Kind, string? Field, string? TypeName);
 
 /// <summary>One event handler.</summary>

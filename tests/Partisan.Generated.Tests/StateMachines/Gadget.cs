@@ -22,6 +22,7 @@ public sealed record Step(string What);
 public partial class Gadget
 {
     private readonly EventLog _log;
+    private Caller<string> _pending;
 
     public Gadget(EventLog log) => _log = log;
 
@@ -107,6 +108,13 @@ public partial class Gadget
     // stop with a reason, replying first
     [Call, AnyState]
     private (Transition<GadgetState>, string) Quit(string why) => (Stop(new ExitReason(why)), "bye");
+
+    // a reply given later, from another event (OTP's From kept in the data)
+    [Call, AnyState]
+    private void Later(Caller<string> caller) => _pending = caller;
+
+    [Cast, AnyState]
+    private Transition<GadgetState> Answer(string text) => Keep().Reply(_pending, text);
 
     [Info, AnyState]
     private void OnText(string text) => _log.Add("info " + text);
