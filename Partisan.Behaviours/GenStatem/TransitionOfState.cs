@@ -53,6 +53,10 @@ public readonly struct Transition<TState> : IEquatable<Transition<TState>>
     /// <typeparam name="TReply">The reply type.</typeparam>
     public Transition<TState> Reply<TReply>(Caller<TReply> caller, TReply value) => With(new StatemAction.Reply(caller.From, value));
 
+    /// <summary>Fail <paramref name="caller"/>'s call with <paramref name="error"/> (the caller gets a <see cref="CallFailedException"/>); the machine keeps running.</summary>
+    /// <typeparam name="TReply">The reply type.</typeparam>
+    public Transition<TState> Fail<TReply>(Caller<TReply> caller, Exception error) => With(new StatemAction.FailCall(caller.From, error ?? throw new ArgumentNullException(nameof(error))));
+
     /// <summary>Postpone the current event until the state changes.</summary>
     public Transition<TState> Postpone() => With(new StatemAction.Postpone());
 

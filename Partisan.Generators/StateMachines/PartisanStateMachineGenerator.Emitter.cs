@@ -243,15 +243,10 @@ public sealed partial class PartisanStateMachineGenerator
             w.WriteLine($$"""
                 /// <summary>No handler: a call fails (the caller gets a CallFailedException), anything else is dropped; the state stays.</summary>
                 {{GeneratedCode}}
-                private static {{n.Transition}} PartisanUnhandled({{Behaviours}}StatemEvent @event, {{n.State}} state)
-                {
-                    if (@event.Type == {{EventType}}Call)
-                    {
-                        @event.From.Fail(new global::System.InvalidOperationException("{{model.Hierarchy.Type.Identifier}} does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."));
-                    }
-
-                    return {{n.Transition}}.KeepStateAndData;
-                }
+                private static {{n.Transition}} PartisanUnhandled({{Behaviours}}StatemEvent @event, {{n.State}} state) =>
+                    @event.Type == {{EventType}}Call
+                        ? {{n.Transition}}.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("{{model.Hierarchy.Type.Identifier}} does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
+                        : {{n.Transition}}.KeepStateAndData;
                 """);
         }
 

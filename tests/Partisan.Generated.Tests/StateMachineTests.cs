@@ -286,6 +286,28 @@ public class StateMachineTests
     }
 
     [Fact]
+    public async Task A_kept_caller_can_be_failed_and_an_unhandled_call_fails_without_stopping_the_machine()
+    {
+        var (nodes, node, _) = await StartNodeAsync();
+        await using TestNodes _ = nodes;
+        Pid pid = await Gadget.StartAsync(node, () => new Gadget(new EventLog()));
+        GadgetClient gadget = Gadget.Client(node, pid);
+
+        Task<string> later = gadget.LaterAsync();
+        Assert.Equal(GadgetState.Idle, await gadget.WhereAsync());
+        gadget.Refuse("not today");
+        CallFailedException refused = await Assert.ThrowsAsync<CallFailedException>(() => Eventually.Within(later, "the kept call fails"));
+        Assert.Contains("not today", refused.Message, StringComparison.Ordinal);
+
+        CallFailedException unhandled = await Assert.ThrowsAsync<CallFailedException>(() => gadget.ResultAsync());
+        Assert.Contains("does not handle ResultEvent calls in state Idle", unhandled.Message, StringComparison.Ordinal);
+        gadget.Work(60);
+        gadget.Finish(true);
+        Assert.Equal(42, await gadget.ResultAsync());
+        Assert.True(node.IsAlive(pid));
+    }
+
+    [Fact]
     public async Task A_call_with_no_reply_in_time_fails_with_a_timeout_and_info_messages_reach_their_handler()
     {
         var (nodes, node, clock) = await StartNodeAsync();

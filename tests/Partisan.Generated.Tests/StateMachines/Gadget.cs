@@ -116,6 +116,13 @@ public partial class Gadget
     [Cast, AnyState]
     private Transition<GadgetState> Answer(string text) => Keep().Reply(_pending, text);
 
+    [Cast, AnyState]
+    private Transition<GadgetState> Refuse(string why) => Keep().Fail(_pending, new InvalidOperationException(why));
+
+    // a call handled only when done: elsewhere it fails at the caller
+    [Call, Event("Result"), InState(GadgetState.Done)]
+    private int Result() => 42;
+
     [Info, AnyState]
     private void OnText(string text) => _log.Add("info " + text);
 

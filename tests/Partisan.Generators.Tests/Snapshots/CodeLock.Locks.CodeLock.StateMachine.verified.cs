@@ -112,15 +112,10 @@ namespace Locks
 
         /// <summary>No handler: a call fails (the caller gets a CallFailedException), anything else is dropped; the state stays.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock> PartisanUnhandled(global::Partisan.Behaviours.StatemEvent @event, global::Locks.LockState state)
-        {
-            if (@event.Type == global::Partisan.Behaviours.EventType.Call)
-            {
-                @event.From.Fail(new global::System.InvalidOperationException("CodeLock does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."));
-            }
-
-            return global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
-        }
+        private static global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock> PartisanUnhandled(global::Partisan.Behaviours.StatemEvent @event, global::Locks.LockState state) =>
+            @event.Type == global::Partisan.Behaviours.EventType.Call
+                ? global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("CodeLock does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
+                : global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
 
         /// <summary>Registers the formatters of this machine's event messages (and enum replies) with <see cref="global::Partisan.Serialization.TypeRegistry.Default"/> when the module loads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]

@@ -87,15 +87,10 @@ namespace Buttons
 
         /// <summary>No handler: a call fails (the caller gets a CallFailedException), anything else is dropped; the state stays.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton> PartisanUnhandled(global::Partisan.Behaviours.StatemEvent @event, global::Buttons.Switch state)
-        {
-            if (@event.Type == global::Partisan.Behaviours.EventType.Call)
-            {
-                @event.From.Fail(new global::System.InvalidOperationException("PushButton does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."));
-            }
-
-            return global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData;
-        }
+        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton> PartisanUnhandled(global::Partisan.Behaviours.StatemEvent @event, global::Buttons.Switch state) =>
+            @event.Type == global::Partisan.Behaviours.EventType.Call
+                ? global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("PushButton does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
+                : global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData;
 
         /// <summary>Registers the formatters of this machine's event messages (and enum replies) with <see cref="global::Partisan.Serialization.TypeRegistry.Default"/> when the module loads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
