@@ -58,8 +58,12 @@ public class GenServerTests
         PartisanNode node = await nodes.StartAsync(configure: o => o.TimeProvider = clock);
         Pid pid = await GenServer.StartAsync(node, () => new CounterServer());
 
+        int armed = clock.ArmedTimers; // the node's own timers
         Task<object?> call = GenServer.CallAsync(node, pid, "slow", TimeSpan.FromSeconds(5));
         await Eventually.True(() => node.PendingCalls == 1, "the call is pending");
+        // Both the call's 5 s timeout and the handler's 30 s delay must be armed before time moves: a delay armed
+        // after the advances below would be due too late, and the final call would wait for it forever.
+        await Eventually.True(() => clock.ArmedTimers == armed + 2, "the call's timeout and the slow handler's delay are armed");
         clock.Advance(TimeSpan.FromSeconds(5));
 
         var timeout = await Assert.ThrowsAsync<CallTimeoutException>(() => call);
