@@ -182,8 +182,10 @@ public class StateMachineTests
 
         gadget.ArmIdle(5);
         Assert.Equal(84, await gadget.DoubleAsync(42)); // also cancels
+        int armed = clock.ArmedTimers; // the node's own
         gadget.ArmIdle(5);
         await Eventually.Within(log.WhenLogged("armed", 4), "the fourth arming"); // no event since: a call would cancel it
+        await Eventually.True(() => clock.ArmedTimers == armed + 1, "the event timeout is armed");
         clock.Advance(TimeSpan.FromSeconds(4.9));
         Assert.DoesNotContain(log.Snapshot(), e => e.StartsWith("event timeout", StringComparison.Ordinal));
         clock.Advance(TimeSpan.FromSeconds(0.1));
