@@ -329,6 +329,26 @@ public class StateMachineTests
     }
 
     [Fact]
+    public async Task Events_with_fields_cross_tcp_to_a_machine_on_another_node()
+    {
+        await using var cluster = new Cluster();
+        PartisanNode[] nodes = await cluster.StartAsync(2);
+        var log = new EventLog();
+        await CodeLock.StartAsync(nodes[1], () => new CodeLock("1234", log), "remote_lock");
+        CodeLockClient door = CodeLock.Client(nodes[0], ProcessRef.ForName("remote_lock", nodes[1].Name));
+
+        foreach (char digit in "991234")
+        {
+            Assert.True(door.Button(digit));
+        }
+
+        Assert.Equal("Open", await door.CurrentStateAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["lock", "unlock"], log.Snapshot());
+        await door.StopAsync();
+        await Assert.ThrowsAsync<CalleeDownException>(() => door.CodeLengthAsync());
+    }
+
+    [Fact]
     public async Task A_machine_on_another_node_is_called_over_tcp_and_its_node_going_down_fails_the_call()
     {
         await using var cluster = new Cluster();
