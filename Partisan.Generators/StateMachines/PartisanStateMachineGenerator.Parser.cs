@@ -73,6 +73,21 @@ public sealed partial class PartisanStateMachineGenerator
                 return Failed(diagnostics);
             }
 
+            var values = new HashSet<object>();
+            foreach (ISymbol member in states.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true, ConstantValue: { } value } && !values.Add(value))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        ServerDiagnostics.ServerShapeNotSupported,
+                        AttributeArgumentLocation(attribute, 0) ?? nameLocation,
+                        display,
+                        AttributeName,
+                        $"two states of {states.ToDisplayString()} have the value {value}: each state needs its own"));
+                    return Failed(diagnostics);
+                }
+            }
+
             bool stateEnter = false;
             bool handleEvent = false;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
@@ -716,6 +731,12 @@ public sealed partial class PartisanStateMachineGenerator
                     }
 
                     _handled[key] = method.Name;
+                }
+
+                if (eventName is "Node" or "Machine" or "StopAsync" || (eventName == "Stop" && kind == HandlerKind.Call))
+                {
+                    NotSupported(method, label, $"the event name '{eventName}' would clash with a member of the typed client: name the event otherwise with [Event(\"...\")]");
+                    return;
                 }
 
                 if (eventName is not null && !AddEvent(method, eventName, kind == HandlerKind.Call, fields, replyType))

@@ -58,6 +58,14 @@ public class StateMachineDiagnosticTests
         public partial class Words
         {
         }
+
+        public enum Twice { A = 1, B = 1 }
+
+        [PartisanStateMachine({|PARTISAN011:typeof(Twice)|})]
+        public partial class Same
+        {
+            [Init] private Twice Init() => Twice.A;
+        }
         """);
 
     [Fact]
@@ -123,6 +131,10 @@ public class StateMachineDiagnosticTests
             [Cast, AnyState] private void {|PARTISAN015:Hold|}(Caller<int> caller) { }
 
             [Call, AnyState] private int {|PARTISAN015:Twice|}(Caller<int> caller) => 1;
+
+            [Cast, AnyState] private void {|PARTISAN015:Node|}() { }
+
+            [Call, AnyState] private int {|PARTISAN015:Stop|}() => 0;
         }
         """);
 
