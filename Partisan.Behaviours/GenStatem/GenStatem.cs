@@ -17,6 +17,14 @@ public static class GenStatem
         return Starting.WaitAsync(node.WhenExited(pid), started.Task);
     }
 
+    /// <summary>Starts a state machine and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
+    public static async Task<(Pid Pid, Ref Monitor)> StartMonitorAsync<TState, TData>(PartisanNode node, Pid watcher, Func<IGenStatem<TState, TData>> factory, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Pid pid = await StartAsync(node, factory, name).ConfigureAwait(false);
+        return (pid, node.Monitor(watcher, pid));
+    }
+
     /// <summary>Calls the machine (an <see cref="EventType.Call"/> event) and returns the reply as <typeparamref name="TReply"/>.</summary>
     public static Task<TReply> CallAsync<TReply>(PartisanNode node, ProcessRef machine, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         GenServer.CallAsync<TReply>(node, machine, request, timeout, cancellationToken);

@@ -225,6 +225,10 @@ internal sealed class GenStatemRunner<TState, TData>
                     _unanswered.Remove(reply.From);
                     reply.From.Reply(reply.Value);
                     break;
+                case StatemAction.FailCall fail:
+                    _unanswered.Remove(fail.From);
+                    fail.From.Fail(fail.Error);
+                    break;
                 case StatemAction.Postpone:
                     if (isEnter)
                     {
@@ -291,6 +295,11 @@ internal sealed class GenStatemRunner<TState, TData>
             {
                 _unanswered.Remove(reply.From);
                 reply.From.Reply(reply.Value);
+            }
+            else if (action is StatemAction.FailCall fail)
+            {
+                _unanswered.Remove(fail.From);
+                fail.From.Fail(fail.Error);
             }
         }
     }

@@ -10,6 +10,9 @@ public abstract record StatemAction
     /// <summary>Reply to a call.</summary>
     public sealed record Reply(CallHandle From, object? Value) : StatemAction;
 
+    /// <summary>Fail a call: the caller gets a <see cref="CallFailedException"/> with <paramref name="Error"/>'s type and message.</summary>
+    public sealed record FailCall(CallHandle From, Exception Error) : StatemAction;
+
     /// <summary>Keep the current event and retry it after the next state change.</summary>
     public sealed record Postpone : StatemAction;
 

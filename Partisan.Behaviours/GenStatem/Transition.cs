@@ -78,8 +78,14 @@ public readonly struct Transition<TState, TData>
 
     private Transition<TState, TData> With(StatemAction action) => new(Kind, State, Data, KeepsData, StopReason, Actions.Add(action));
 
+    /// <summary>The same transition with <paramref name="actions"/> appended.</summary>
+    internal Transition<TState, TData> WithActions(ImmutableList<StatemAction> actions) => new(Kind, State, Data, KeepsData, StopReason, Actions.AddRange(actions));
+
     /// <summary>Reply <paramref name="value"/> to the call <paramref name="from"/>.</summary>
     public Transition<TState, TData> Reply(CallHandle from, object? value) => With(new StatemAction.Reply(from, value));
+
+    /// <summary>Fail the call <paramref name="from"/> with <paramref name="error"/> (the caller gets a <see cref="CallFailedException"/>); the machine keeps running.</summary>
+    public Transition<TState, TData> Fail(CallHandle from, Exception error) => With(new StatemAction.FailCall(from, error ?? throw new ArgumentNullException(nameof(error))));
 
     /// <summary>Postpone the current event until the state changes.</summary>
     public Transition<TState, TData> Postpone() => With(new StatemAction.Postpone());

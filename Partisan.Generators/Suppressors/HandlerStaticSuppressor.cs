@@ -1,14 +1,17 @@
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Partisan.Generators.Helpers;
 
 namespace Partisan.Generators.Suppressors;
 
 /// <summary>
-/// Suppresses CA1822 ("mark members as static") on handler methods of generated behaviours ([Call], [Cast], [Info],
-/// [Init], [Terminate] and the state machine handler attributes): the generated dispatch calls them on the instance,
-/// and making them static would be a compile error reported by the generator.
+/// Suppresses CA1822 ("mark members as static") on the handler methods of [PartisanServer] and
+/// [PartisanStateMachine] classes (methods with a Partisan handler attribute: [Call], [Cast], [Info], [Init],
+/// [Terminate], [Enter], the timeout attributes...): the generated dispatch calls them on the instance, and a
+/// handler that only returns <c>Next(...)</c> or a constant is still one. Making them static would be PARTISAN015.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerStaticSuppressor : DiagnosticSuppressor
@@ -41,7 +44,10 @@ public sealed class HandlerStaticSuppressor : DiagnosticSuppressor
         }
 
         SyntaxNode node = tree.GetRoot(cancellationToken).FindNode(diagnostic.Location.SourceSpan);
-        if (model(tree).GetDeclaredSymbol(node, cancellationToken) is not IMethodSymbol method)
+        SyntaxNode declaration = node as MethodDeclarationSyntax ?? (SyntaxNode?)node.Parent as MethodDeclarationSyntax ?? node;
+        if (model(tree).GetDeclaredSymbol(declaration, cancellationToken) is not IMethodSymbol method
+            || method.ContainingType is not { } type
+            || !(type.HasAttribute("Partisan", "PartisanServerAttribute") || type.HasAttribute("Partisan", "PartisanStateMachineAttribute")))
         {
             return false;
         }

@@ -38,6 +38,18 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>How many timers are armed (created and not yet fired, cancelled or disposed), so a test can wait until code under test has armed its own before advancing.</summary>
+    public int ArmedTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.Due is not null);
+            }
+        }
+    }
+
     /// <summary>Moves time forward by <paramref name="by"/>, firing due timers in order.</summary>
     public void Advance(TimeSpan by)
     {
