@@ -15,6 +15,13 @@ internal sealed class GenStatemRunner<TState, TData>
     private readonly LinkedList<StatemEvent> _queue = new();
     private readonly List<StatemEvent> _postponed = new();
     private readonly HashSet<CallHandle> _unanswered = new();
+
+    /// <summary>
+    /// Replies and call failures of the event being handled. They are sent once the whole transition has been applied
+    /// (its timers armed, the state enter call run), so a caller holding its reply can rely on that transition's timers
+    /// running: deterministic on virtual time, and indistinguishable from sending them in action order otherwise.
+    /// </summary>
+    private readonly List<StatemAction> _answers = new();
     private readonly Dictionary<string, Timer> _generic = new(StringComparer.Ordinal);
     private readonly EqualityComparer<TState> _states = EqualityComparer<TState>.Default;
     private Timer _eventTimer;
@@ -79,6 +86,7 @@ internal sealed class GenStatemRunner<TState, TData>
             reason = ExitReason.FromException(ex);
         }
 
+        SendAnswers(); // decided before the machine stopped (or a later step of the same event threw)
         CancelAllTimers();
         try
         {
@@ -177,6 +185,8 @@ internal sealed class GenStatemRunner<TState, TData>
                     return stop;
                 }
             }
+
+            SendAnswers();
         }
     }
 
@@ -223,11 +233,11 @@ internal sealed class GenStatemRunner<TState, TData>
             {
                 case StatemAction.Reply reply:
                     _unanswered.Remove(reply.From);
-                    reply.From.Reply(reply.Value);
+                    _answers.Add(reply);
                     break;
                 case StatemAction.FailCall fail:
                     _unanswered.Remove(fail.From);
-                    fail.From.Fail(fail.Error);
+                    _answers.Add(fail);
                     break;
                 case StatemAction.Postpone:
                     if (isEnter)
@@ -294,14 +304,32 @@ internal sealed class GenStatemRunner<TState, TData>
             if (action is StatemAction.Reply reply)
             {
                 _unanswered.Remove(reply.From);
-                reply.From.Reply(reply.Value);
+                _answers.Add(reply);
             }
             else if (action is StatemAction.FailCall fail)
             {
                 _unanswered.Remove(fail.From);
+                _answers.Add(fail);
+            }
+        }
+    }
+
+    /// <summary>Sends the answers the event's transition decided on (see <see cref="_answers"/>).</summary>
+    private void SendAnswers()
+    {
+        foreach (StatemAction action in _answers)
+        {
+            if (action is StatemAction.Reply reply)
+            {
+                reply.From.Reply(reply.Value);
+            }
+            else if (action is StatemAction.FailCall fail)
+            {
                 fail.From.Fail(fail.Error);
             }
         }
+
+        _answers.Clear();
     }
 
     private void Start(ref Timer timer, EventType type, string? name, TimeSpan? after, object? content)

@@ -40,9 +40,10 @@ internal sealed class ScriptedMachine(List<string> log, bool stateEnter) : IGenS
             "stop" => Transition<string, int>.Stop(new ExitReason(parts[1])),
             "crash" => throw new InvalidOperationException("scripted crash"),
             "hibernate" => Transition<string, int>.KeepStateAndData.Hibernate(),
+            "reply_first" => Transition<string, int>.KeepStateAndData.Reply(e.From, "ok").StateTimeout(TimeSpan.FromSeconds(int.Parse(parts[1])), "st"),
             _ => Transition<string, int>.KeepStateAndData,
         };
-        if (e.Type == EventType.Call && result.Kind != TransitionKind.Stop && parts[0] != "postpone")
+        if (e.Type == EventType.Call && result.Kind != TransitionKind.Stop && parts[0] is not ("postpone" or "reply_first"))
         {
             result = result.Reply(e.From, "ok");
         }

@@ -115,6 +115,17 @@ public sealed class TransitionActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_is_sent_only_after_the_timers_of_its_transition_are_armed()
+    {
+        // The reply comes before the timeout in the action list; the caller may advance virtual time the moment it
+        // has the reply, and the timeout must still fire on time.
+        Pid machine = await Start();
+        Assert.Equal("ok", await Call(machine, "reply_first 4"));
+        _clock.Advance(TimeSpan.FromSeconds(4));
+        await Eventually.True(() => Snapshot().Contains("a:StateTimeout:st"), "the state timeout armed with the reply fires");
+    }
+
+    [Fact]
     public async Task A_state_timeout_set_with_a_state_change_applies_to_the_new_state()
     {
         Pid machine = await Start();
