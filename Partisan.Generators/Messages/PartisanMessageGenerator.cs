@@ -43,7 +43,7 @@ public sealed partial class PartisanMessageGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Result.Diagnostics)
             .Where(static list => !list.IsEmpty)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, ReportAll);
+        context.RegisterSourceOutput(diagnostics, PipelineSteps.ReportAll);
 
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> typeIdDiagnostics = parsed
             .Where(static result => result.Claim is not null)
@@ -51,7 +51,7 @@ public sealed partial class PartisanMessageGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (claims, _) => FindDuplicateTypeIds(claims))
             .WithTrackingName(TrackingNames.TypeIdDiagnostics);
-        context.RegisterSourceOutput(typeIdDiagnostics, ReportAll);
+        context.RegisterSourceOutput(typeIdDiagnostics, PipelineSteps.ReportAll);
 
         IncrementalValueProvider<string> registrationNamespace = context.CompilationProvider
             .Select(static (compilation, _) => RegistrationNamespace(compilation.AssemblyName))
@@ -62,14 +62,6 @@ public sealed partial class PartisanMessageGenerator : IIncrementalGenerator
             .Select(static (list, _) => SortRegistrations(list))
             .WithTrackingName(TrackingNames.Registrations);
         context.RegisterSourceOutput(registrations.Combine(registrationNamespace), Emitter.EmitRegistrations);
-    }
-
-    private static void ReportAll(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
-    {
-        foreach (DiagnosticInfo diagnostic in diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
     }
 
     /// <summary>Sorted by type name (ordinal), so the output does not depend on discovery order.</summary>

@@ -42,7 +42,7 @@ public sealed partial class PartisanRpcGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Result.Diagnostics)
             .Where(static list => !list.IsEmpty)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, ReportAll);
+        context.RegisterSourceOutput(diagnostics, PipelineSteps.ReportAll);
 
         IncrementalValueProvider<EquatableArray<DiagnosticInfo>> classNameDiagnostics = parsed
             .Where(static result => result.Claim is not null)
@@ -50,15 +50,7 @@ public sealed partial class PartisanRpcGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (claims, _) => FindDuplicateClassNames(claims))
             .WithTrackingName(TrackingNames.ClassNameDiagnostics);
-        context.RegisterSourceOutput(classNameDiagnostics, ReportAll);
-    }
-
-    private static void ReportAll(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
-    {
-        foreach (DiagnosticInfo diagnostic in diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
+        context.RegisterSourceOutput(classNameDiagnostics, PipelineSteps.ReportAll);
     }
 
     /// <summary>One PARTISAN027 per interface whose generated class another interface of the compilation would also get.</summary>

@@ -27,22 +27,6 @@ public sealed partial class PartisanServerGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(Parser.AttributeMetadataName, Parser.IsCandidate, Parser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
-        IncrementalValuesProvider<ServerModel> models = parsed
-            .Where(static result => result.Value is not null)
-            .Select(static (result, _) => result.Value!)
-            .WithTrackingName(TrackingNames.Models);
-        context.RegisterSourceOutput(models, Emitter.Emit);
-
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
-            .Select(static (result, _) => result.Diagnostics)
-            .Where(static list => !list.IsEmpty)
-            .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
-        {
-            foreach (DiagnosticInfo diagnostic in list)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        context.EmitModelsAndReport(parsed, Emitter.Emit, TrackingNames.Models, TrackingNames.Diagnostics);
     }
 }

@@ -29,23 +29,6 @@ public sealed partial class PartisanStateMachineGenerator : IIncrementalGenerato
             .ForAttributeWithMetadataName(Parser.AttributeMetadataName, static (node, _) => node is ClassDeclarationSyntax, Parser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
-        // Source comes from the model alone, so code that only moves (changing locations) does not re-emit.
-        IncrementalValuesProvider<StateMachineModel> models = parsed
-            .Where(static result => result.Value is not null)
-            .Select(static (result, _) => result.Value!)
-            .WithTrackingName(TrackingNames.Models);
-        context.RegisterSourceOutput(models, Emitter.Emit);
-
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
-            .Select(static (result, _) => result.Diagnostics)
-            .Where(static list => !list.IsEmpty)
-            .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
-        {
-            foreach (DiagnosticInfo diagnostic in list)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        context.EmitModelsAndReport(parsed, Emitter.Emit, TrackingNames.Models, TrackingNames.Diagnostics);
     }
 }

@@ -132,56 +132,10 @@ public class RpcIncrementalTests
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
     }
 
-    private static readonly Type[] Forbidden =
-    [
-        typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxToken), typeof(AttributeData),
-    ];
-
     [Fact]
     public void Pipeline_values_hold_no_symbols_syntax_compilations_or_locations()
     {
-        var seen = new HashSet<Type>();
-        var queue = new Queue<(Type Type, string Path)>();
-        queue.Enqueue((typeof(RpcParseResult), "RpcParseResult"));
-        while (queue.Count > 0)
-        {
-            (Type type, string path) = queue.Dequeue();
-            if (!seen.Add(type))
-            {
-                continue;
-            }
-
-            foreach (Type forbidden in Forbidden)
-            {
-                Assert.False(forbidden.IsAssignableFrom(type), $"{path} is a {forbidden.Name}");
-            }
-
-            Assert.False(type == typeof(object), $"{path} is object: its contents cannot be checked");
-            if (type.IsArray)
-            {
-                queue.Enqueue((type.GetElementType()!, path + "[]"));
-                continue;
-            }
-
-            if (type.IsGenericType)
-            {
-                foreach (Type argument in type.GetGenericArguments())
-                {
-                    queue.Enqueue((argument, $"{path}<{argument.Name}>"));
-                }
-            }
-
-            if (type.Assembly != typeof(PartisanRpcGenerator).Assembly)
-            {
-                continue; // framework and Roslyn value types (string, TextSpan, LinePositionSpan) end the walk
-            }
-
-            Assert.True(type.IsValueType || type.GetMethod("Equals", [type]) is not null, $"{path} ({type.Name}) is not value-equatable");
-            foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-            {
-                queue.Enqueue((field.FieldType, path + "." + field.Name));
-            }
-        }
+        HashSet<Type> seen = ModelWalk.AssertValueOnly(typeof(RpcParseResult));
 
         Assert.Contains(typeof(RpcMethodModel), seen);
         Assert.Contains(typeof(RpcClassClaim), seen);
