@@ -3,6 +3,7 @@ namespace Partisan.Behaviours;
 /// <summary>What a gen_server's callbacks see: identity, node, clock, and the means to reply later and to stop.</summary>
 public sealed class GenServerContext
 {
+    /// <summary>Calls taken and not answered yet. Locked: a <see cref="ReplyTo{T}"/> may answer from any task.</summary>
     private readonly HashSet<CallHandle> _outstanding = new();
 
     internal GenServerContext(ProcessContext process) => Process = process;
@@ -28,7 +29,7 @@ public sealed class GenServerContext
     /// <summary>Answers a call whose handler returned <see cref="CallResult.NoReply"/> (<c>gen_server:reply</c>).</summary>
     public void Reply(CallHandle from, object? value)
     {
-        _outstanding.Remove(from);
+        Untrack(from);
         from.Reply(value);
     }
 
@@ -36,25 +37,43 @@ public sealed class GenServerContext
     public void Fail(CallHandle from, Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        _outstanding.Remove(from);
+        Untrack(from);
         from.Fail(error);
     }
 
     /// <summary>Monitors <paramref name="target"/>; the <see cref="Down"/> arrives as an info message.</summary>
     public Ref Monitor(ProcessRef target) => Process.Monitor(target);
 
-    internal void Track(CallHandle from) => _outstanding.Add(from);
+    internal void Track(CallHandle from)
+    {
+        lock (_outstanding)
+        {
+            _outstanding.Add(from);
+        }
+    }
 
-    internal void Untrack(CallHandle from) => _outstanding.Remove(from);
+    internal void Untrack(CallHandle from)
+    {
+        lock (_outstanding)
+        {
+            _outstanding.Remove(from);
+        }
+    }
 
     /// <summary>Fails every call not yet answered (the server is exiting).</summary>
     internal void FailOutstanding(ExitReason reason)
     {
-        foreach (CallHandle handle in _outstanding)
+        CallHandle[] unanswered;
+        lock (_outstanding)
+        {
+            unanswered = new CallHandle[_outstanding.Count];
+            _outstanding.CopyTo(unanswered);
+            _outstanding.Clear();
+        }
+
+        foreach (CallHandle handle in unanswered)
         {
             handle.FailExited(reason);
         }
-
-        _outstanding.Clear();
     }
 }

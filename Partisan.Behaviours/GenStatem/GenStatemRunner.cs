@@ -86,7 +86,15 @@ internal sealed class GenStatemRunner<TState, TData>
             reason = ExitReason.FromException(ex);
         }
 
-        SendAnswers(); // decided before the machine stopped (or a later step of the same event threw)
+        try
+        {
+            SendAnswers(); // decided before the machine stopped (or before a later step of the same event threw)
+        }
+        catch (InvalidOperationException ex)
+        {
+            reason = ExitReason.FromException(ex); // a reply to an empty handle: the machine's error, as in the loop
+        }
+
         CancelAllTimers();
         try
         {
@@ -314,22 +322,43 @@ internal sealed class GenStatemRunner<TState, TData>
         }
     }
 
-    /// <summary>Sends the answers the event's transition decided on (see <see cref="_answers"/>).</summary>
+    /// <summary>
+    /// Sends the answers the event's transition decided on (see <see cref="_answers"/>). The list is emptied first, so
+    /// an answer that throws (an empty handle) is not sent again on the way out; the exception stops the machine.
+    /// </summary>
     private void SendAnswers()
     {
-        foreach (StatemAction action in _answers)
+        if (_answers.Count == 0)
         {
-            if (action is StatemAction.Reply reply)
+            return;
+        }
+
+        StatemAction[] answers = _answers.ToArray();
+        _answers.Clear();
+        InvalidOperationException? failure = null;
+        foreach (StatemAction action in answers)
+        {
+            try
             {
-                reply.From.Reply(reply.Value);
+                if (action is StatemAction.Reply reply)
+                {
+                    reply.From.Reply(reply.Value);
+                }
+                else if (action is StatemAction.FailCall fail)
+                {
+                    fail.From.Fail(fail.Error);
+                }
             }
-            else if (action is StatemAction.FailCall fail)
+            catch (InvalidOperationException ex)
             {
-                fail.From.Fail(fail.Error);
+                failure ??= ex; // the other callers still get their answers
             }
         }
 
-        _answers.Clear();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private void Start(ref Timer timer, EventType type, string? name, TimeSpan? after, object? content)

@@ -8,10 +8,21 @@ public abstract record StatemAction
     }
 
     /// <summary>Reply to a call.</summary>
-    public sealed record Reply(CallHandle From, object? Value) : StatemAction;
+    public sealed record Reply(CallHandle From, object? Value) : StatemAction
+    {
+        /// <summary>The call to answer; an empty handle is refused where the action is made, in the handler.</summary>
+        public CallHandle From { get; init; } = Answerable(From);
+    }
 
     /// <summary>Fail a call: the caller gets a <see cref="CallFailedException"/> with <paramref name="Error"/>'s type and message.</summary>
-    public sealed record FailCall(CallHandle From, Exception Error) : StatemAction;
+    public sealed record FailCall(CallHandle From, Exception Error) : StatemAction
+    {
+        /// <summary>The call to fail; an empty handle is refused where the action is made, in the handler.</summary>
+        public CallHandle From { get; init; } = Answerable(From);
+    }
+
+    private static CallHandle Answerable(CallHandle from) =>
+        from.IsValid ? from : throw new ArgumentException("There is no call to answer: the call handle (or Caller) is empty. Keep the one the call event gave.", nameof(from));
 
     /// <summary>Keep the current event and retry it after the next state change.</summary>
     public sealed record Postpone : StatemAction;

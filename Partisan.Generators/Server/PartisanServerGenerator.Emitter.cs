@@ -27,7 +27,7 @@ public sealed partial class PartisanServerGenerator
             w.WriteLine(GeneratorInfo.FileHeader);
             w.WriteLine();
             model.Hierarchy.WriteOpen(w, reopenContainingTypes: false);
-            w.OpenBlock($"partial class {model.Hierarchy.Type.Name} : {Behaviours}IGenServer");
+            w.OpenBlock($"partial {model.Hierarchy.Type.Keyword} {model.Hierarchy.Type.Name} : {Behaviours}IGenServer");
             foreach (HandlerModel handler in model.Handlers)
             {
                 PayloadEmitter.Write(w, handler.Request);
@@ -71,6 +71,11 @@ public sealed partial class PartisanServerGenerator
             foreach (HandlerModel handler in model.Handlers)
             {
                 w.WriteLine(PayloadEmitter.Registration(model.FullyQualifiedName, handler.Request));
+            }
+
+            foreach (string enumType in model.EnumReplies)
+            {
+                w.WriteLine($"registry.RegisterDeferred(new global::Partisan.Serialization.EnumFormatter<{enumType}>()); // a reply type");
             }
 
             w.CloseBlock();
@@ -153,7 +158,6 @@ public sealed partial class PartisanServerGenerator
                     ArgumentSource.Field => request + "." + argument.Field,
                     ArgumentSource.Context => "context",
                     ArgumentSource.ReplyTo => $"new {Behaviours}ReplyTo<{argument.TypeName}>(from, context)",
-                    ArgumentSource.CallHandle => "from",
                     ArgumentSource.Message => request,
                     _ => "reason",
                 });
@@ -166,7 +170,7 @@ public sealed partial class PartisanServerGenerator
         {
             foreach (ArgumentModel argument in handler.Arguments)
             {
-                if (argument.Source is ArgumentSource.ReplyTo or ArgumentSource.CallHandle)
+                if (argument.Source is ArgumentSource.ReplyTo)
                 {
                     return true;
                 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
@@ -21,12 +22,13 @@ public sealed partial class PartisanServerGenerator
         private const string Ns = "Partisan";
         private const string BehavioursNs = "Partisan.Behaviours";
 
-        public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax;
+        /// <summary>The FAWMN predicate: classes and record classes (the attribute cannot be put on structs).</summary>
+        public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
 
         public static Result<ServerModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
-            var declaration = (ClassDeclarationSyntax)context.TargetNode;
+            var declaration = (TypeDeclarationSyntax)context.TargetNode;
             Compilation compilation = context.SemanticModel.Compilation;
             Location nameLocation = declaration.Identifier.GetLocation();
             string display = type.ToDisplayString();
@@ -61,6 +63,7 @@ public sealed partial class PartisanServerGenerator
             LifecycleModel? init = null;
             LifecycleModel? terminate = null;
             var handlerNames = new Dictionary<string, int>(System.StringComparer.Ordinal);
+            var enumReplies = new SortedSet<string>(System.StringComparer.Ordinal);
             foreach (ISymbol member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -109,7 +112,7 @@ public sealed partial class PartisanServerGenerator
                         }
 
                         handlerNames[requestKey] = 1;
-                        HandlerModel? handler = ParseHandler(kind == "Call", method, display, location, compilation, diagnostics);
+                        HandlerModel? handler = ParseHandler(kind == "Call", method, display, location, compilation, diagnostics, enumReplies);
                         if (handler is not null)
                         {
                             handlers.Add(handler);
@@ -162,7 +165,8 @@ public sealed partial class PartisanServerGenerator
                 handlers.ToEquatableArray(),
                 infos.ToEquatableArray(),
                 init,
-                terminate);
+                terminate,
+                new List<string>(enumReplies).ToEquatableArray());
             return new Result<ServerModel>(model, default);
         }
 
@@ -256,7 +260,18 @@ public sealed partial class PartisanServerGenerator
 
         // ---- calls and casts ----------------------------------------------------------------------
 
-        private static HandlerModel? ParseHandler(bool isCall, IMethodSymbol method, string display, Location location, Compilation compilation, List<DiagnosticInfo> diagnostics)
+        /// <summary>The enum type of <paramref name="type"/> or of a nullable of it, or null.</summary>
+        private static ITypeSymbol? EnumOf(ITypeSymbol type)
+        {
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                type = nullable.TypeArguments[0];
+            }
+
+            return type.TypeKind == TypeKind.Enum ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : null;
+        }
+
+        private static HandlerModel? ParseHandler(bool isCall, IMethodSymbol method, string display, Location location, Compilation compilation, List<DiagnosticInfo> diagnostics, SortedSet<string> enumReplies)
         {
             int before = diagnostics.Count;
             (ReturnShape shape, ITypeSymbol? result) = Shape(method.ReturnType);
@@ -282,10 +297,13 @@ public sealed partial class PartisanServerGenerator
                     continue;
                 }
 
-                if (isCall && t.Is(Ns, "CallHandle"))
+                if (t.Is(Ns, "CallHandle"))
                 {
-                    deferredType ??= compilation.GetSpecialType(SpecialType.System_Object);
-                    arguments.Add(new ArgumentModel(ArgumentSource.CallHandle, null, null));
+                    diagnostics.Add(Unsupported(
+                        isCall ? "Call" : "Cast",
+                        method,
+                        Located(parameter, location),
+                        "a CallHandle parameter is not supported: take a ReplyTo<T> to answer later (it keeps the server's record of unanswered calls right)"));
                     continue;
                 }
 
@@ -331,6 +349,10 @@ public sealed partial class PartisanServerGenerator
                     }
 
                     replyType = result.ToTypeName();
+                    if (EnumOf(result) is { } enumType)
+                    {
+                        enumReplies.Add(enumType.ToTypeName());
+                    }
                 }
             }
             else if (shape is ReturnShape.Value or ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT)
@@ -344,6 +366,17 @@ public sealed partial class PartisanServerGenerator
             }
 
             string clientName = SymbolExtensions.EscapeIdentifier(isCall ? baseName + "Async" : baseName);
+            if (Array.IndexOf(ClientMembers, isCall ? baseName + "Async" : baseName) >= 0)
+            {
+                diagnostics.Add(Unsupported(isCall ? "Call" : "Cast", method, location, $"its client method '{(isCall ? baseName + "Async" : baseName)}' would clash with a member every client has ({string.Join(", ", ClientMembers)}); rename the method"));
+                return null;
+            }
+
+            if (!method.ContainingType.GetMembers(baseName + "Request").IsEmpty)
+            {
+                diagnostics.Add(Unsupported(isCall ? "Call" : "Cast", method, location, $"its request type '{baseName}Request' would clash with the member of that name; rename one of them"));
+                return null;
+            }
             (string withDefaults, string withoutDefaults, HashSet<string> names) = ClientParameters(method);
             string kindText = isCall ? "call" : "cast";
             var request = new PayloadModel(requestName, $"The {kindText} request of <see cref=\"{SymbolExtensions.EscapeIdentifier(method.Name)}\"/>.", fields.ToEquatableArray());
@@ -360,6 +393,9 @@ public sealed partial class PartisanServerGenerator
                 Free("timeout", names),
                 Free("cancellationToken", names));
         }
+
+        /// <summary>The members of every generated client, which no call or cast client method may be named.</summary>
+        private static readonly string[] ClientMembers = ["Node", "Server", "Options", "StopAsync", "Monitor", "ToRemoteRef", "ToString", "Equals", "GetHashCode", "GetType"];
 
         /// <summary>The method name without an <c>Async</c> suffix: it names the request (<c>FlushRequest</c>) and the client method.</summary>
         private static string BaseName(string method) =>
@@ -452,7 +488,10 @@ public sealed partial class PartisanServerGenerator
                 }
                 else if (messageType is null)
                 {
-                    messageType = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToTypeName();
+                    ITypeSymbol matched = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                        ? nullable.TypeArguments[0] // a boxed message is never a Nullable<T>: match the T
+                        : parameter.Type;
+                    messageType = matched.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToTypeName();
                     arguments.Add(new ArgumentModel(ArgumentSource.Message, null, null));
                 }
                 else

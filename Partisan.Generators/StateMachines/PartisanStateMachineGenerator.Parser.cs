@@ -689,9 +689,12 @@ public sealed partial class PartisanStateMachineGenerator
                         }
 
                         replyType = reply.ToTypeName();
-                        if (reply.TypeKind == TypeKind.Enum)
+                        ITypeSymbol replied = reply is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                            ? nullable.TypeArguments[0] // a nullable enum travels as the enum
+                            : reply;
+                        if (replied.TypeKind == TypeKind.Enum)
                         {
-                            _enumReplies.Add(replyType);
+                            _enumReplies.Add(replied.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToTypeName());
                         }
                     }
                 }

@@ -26,6 +26,22 @@ public class ServerTests
         Assert.True(byPid.Set(42));
         await byPid.FlushAsync();
         Assert.Equal(42L, await byPid.GetAsync());
+        Assert.True(cluster[0].Send(pid, 3)); // an int: the int? info handler
+        Assert.Equal(45L, await byPid.GetAsync());
+    }
+
+    [Fact]
+    public async Task Enum_and_nullable_enum_replies_cross_nodes()
+    {
+        await using var nodes = new TestNodes();
+        PartisanNode[] cluster = await nodes.StartClusterAsync(2);
+        CounterClient counter = Counter.Client(cluster[0], await Counter.StartAsync(cluster[1]));
+
+        Assert.Equal(Magnitude.Zero, await counter.MagnitudeOfAsync());
+        Assert.Null(await counter.MagnitudeIfLargeAsync());
+        await counter.AddAsync(500);
+        Assert.Equal(Magnitude.Large, await counter.MagnitudeOfAsync());
+        Assert.Equal(Magnitude.Large, await counter.MagnitudeIfLargeAsync());
     }
 
     [Fact]

@@ -15,6 +15,14 @@ public sealed class ServerProbe
     public string? InitFailure { get; init; }
 }
 
+/// <summary>How big a counter's value is: an enum reply, which needs a type id on the wire.</summary>
+public enum Magnitude
+{
+    Zero,
+    Small,
+    Large,
+}
+
 /// <summary>A counter with every handler shape the generator supports.</summary>
 [PartisanServer]
 public partial class Counter
@@ -57,6 +65,12 @@ public partial class Counter
 
     [Call]
     public long Get() => _value;
+
+    [Call]
+    public Magnitude MagnitudeOf() => _value == 0 ? Magnitude.Zero : _value < 100 ? Magnitude.Small : Magnitude.Large;
+
+    [Call]
+    public Task<Magnitude?> MagnitudeIfLargeAsync() => Task.FromResult<Magnitude?>(_value >= 100 ? Magnitude.Large : null);
 
     /// <summary>Waits on the node's clock, so tests drive it with virtual time.</summary>
     [Call]
@@ -114,6 +128,10 @@ public partial class Counter
 
     [Info]
     private void OnNumber(long amount) => _value += amount;
+
+    /// <summary>A nullable value-type message: matched by its underlying type (a boxed message is never a Nullable).</summary>
+    [Info]
+    private void OnSmallNumber(int? amount) => _value += amount ?? 0;
 
     [Info]
     private void OnDown(Down down) => _probe.SawDown.TrySetResult(down);

@@ -336,6 +336,7 @@ public class StateMachineTests
         var log = new EventLog();
         await CodeLock.StartAsync(nodes[1], () => new CodeLock("1234", log), "remote_lock");
         CodeLockClient door = CodeLock.Client(nodes[0], ProcessRef.ForName("remote_lock", nodes[1].Name));
+        Assert.Null(await door.StateIfOpenAsync(TimeSpan.FromSeconds(10)));
 
         foreach (char digit in "991234")
         {
@@ -343,6 +344,7 @@ public class StateMachineTests
         }
 
         Assert.Equal("Open", await door.CurrentStateAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(LockState.Open, await door.StateIfOpenAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["lock", "unlock"], log.Snapshot());
         await door.StopAsync();
         await Assert.ThrowsAsync<CalleeDownException>(() => door.CodeLengthAsync());

@@ -111,6 +111,16 @@ public class ServerDiagnosticTests
             [Init] public void {|PARTISAN015:InitAgain|}() { }
 
             [Terminate] public void Terminate(ExitReason reason, int {|PARTISAN015:extra|}) { }
+
+            [Call] public int Raw(int x, CallHandle {|PARTISAN015:from|}) => x;
+
+            [Cast] public void {|PARTISAN015:Options|}() { }
+
+            [Call] public Task {|PARTISAN015:StopAsync|}() => Task.CompletedTask;
+
+            [Call] public int {|PARTISAN015:Get|}() => 0;
+
+            public int GetRequest() => 0;
         }
         """);
 

@@ -103,6 +103,28 @@ public class ServerCompileTests
     }
 
     [Fact]
+    public void Records_and_nullable_value_type_info_messages_compile()
+    {
+        GeneratorHarness.RunClean("""
+            namespace N;
+
+            public enum Level { Low, High }
+
+            [PartisanServer]
+            public sealed partial record Thermostat(int Target)
+            {
+                private int _seen;
+
+                [Call] public Level LevelOf(int value) => value > Target ? Level.High : Level.Low;
+
+                [Call] public Level? Last() => _seen == 0 ? null : Level.Low;
+
+                [Info] private void OnReading(int? reading) => _seen += reading ?? 0;
+            }
+            """);
+    }
+
+    [Fact]
     public void A_server_without_a_parameterless_constructor_gets_factory_start_helpers_only()
     {
         GeneratorDriverRunResult run = GeneratorHarness.RunClean("""

@@ -59,9 +59,6 @@ internal enum ArgumentSource
     /// <summary>A <c>ReplyTo&lt;T&gt;</c> for a deferred reply.</summary>
     ReplyTo,
 
-    /// <summary>The <c>CallHandle</c> of the call (untyped deferred reply).</summary>
-    CallHandle,
-
     /// <summary>The info message itself.</summary>
     Message,
 

@@ -16,6 +16,7 @@ namespace Partisan.Generators.Server.Model;
 /// <param name="Infos">Info handlers, in declaration order (the first that matches a message handles it).</param>
 /// <param name="Init">The [Init] method, if any.</param>
 /// <param name="Terminate">The [Terminate] method, if any.</param>
+/// <param name="EnumReplies">Enum types calls reply with (sent as top-level objects, so they need a type id), sorted.</param>
 internal sealed record ServerModel(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
@@ -26,4 +27,5 @@ internal sealed record ServerModel(
     EquatableArray<HandlerModel> Handlers,
     EquatableArray<InfoModel> Infos,
     LifecycleModel? Init,
-    LifecycleModel? Terminate);
+    LifecycleModel? Terminate,
+    EquatableArray<string> EnumReplies);

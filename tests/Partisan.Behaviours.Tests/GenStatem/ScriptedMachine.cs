@@ -40,6 +40,7 @@ internal sealed class ScriptedMachine(List<string> log, bool stateEnter) : IGenS
             "stop" => Transition<string, int>.Stop(new ExitReason(parts[1])),
             "crash" => throw new InvalidOperationException("scripted crash"),
             "hibernate" => Transition<string, int>.KeepStateAndData.Hibernate(),
+            "reply_empty" => Transition<string, int>.KeepStateAndData.Reply(default, "to nobody"),
             "reply_first" => Transition<string, int>.KeepStateAndData.Reply(e.From, "ok").StateTimeout(TimeSpan.FromSeconds(int.Parse(parts[1])), "st"),
             _ => Transition<string, int>.KeepStateAndData,
         };

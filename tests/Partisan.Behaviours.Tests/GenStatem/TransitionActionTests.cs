@@ -126,6 +126,20 @@ public sealed class TransitionActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_to_an_empty_call_handle_is_the_handlers_error_and_every_held_call_still_fails()
+    {
+        Pid machine = await Start();
+        Task<ExitReason> exited = _node.WhenExited(machine);
+        Task<string> held = Call(machine, "postpone");
+
+        await Assert.ThrowsAnyAsync<CallException>(() => Call(machine, "reply_empty"));
+
+        Assert.Equal("error", (await Eventually.Within(exited, "the machine exits")).Kind);
+        await Assert.ThrowsAsync<CalleeDownException>(() => Eventually.Within(held, "the held call fails"));
+        Assert.Contains(Snapshot(), e => e.StartsWith("terminate:error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_state_timeout_set_with_a_state_change_applies_to_the_new_state()
     {
         Pid machine = await Start();

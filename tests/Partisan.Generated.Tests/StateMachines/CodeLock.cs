@@ -77,6 +77,10 @@ public partial class CodeLock
 
     [Call, AnyState]
     private string CurrentState(LockState state) => state.ToString();
+
+    /// <summary>A nullable enum reply: it crosses the wire as the enum, which the generator registers.</summary>
+    [Call, AnyState]
+    private LockState? StateIfOpen(LockState state) => state == LockState.Open ? state : null;
 }
 
 /// <summary>A thread-safe list of what a machine did, for tests to read or wait on (an explicit signal, no polling).</summary>
