@@ -37,7 +37,7 @@ public sealed partial class PartisanStateMachineGenerator
         public static Result<StateMachineModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
-            var syntax = (ClassDeclarationSyntax)context.TargetNode;
+            var syntax = (TypeDeclarationSyntax)context.TargetNode;
             Compilation compilation = context.SemanticModel.Compilation;
             Location nameLocation = syntax.Identifier.GetLocation();
             string display = type.ToDisplayString();
@@ -135,7 +135,7 @@ public sealed partial class PartisanStateMachineGenerator
 
         private static Result<StateMachineModel> Failed(List<DiagnosticInfo> diagnostics) => new(null, diagnostics.ToEquatableArray());
 
-        private static void CheckPartial(INamedTypeSymbol type, ClassDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+        private static void CheckPartial(INamedTypeSymbol type, TypeDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
         {
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
             {

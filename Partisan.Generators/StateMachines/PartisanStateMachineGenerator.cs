@@ -26,7 +26,7 @@ public sealed partial class PartisanStateMachineGenerator : IIncrementalGenerato
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         IncrementalValuesProvider<Result<StateMachineModel>> parsed = context.SyntaxProvider
-            .ForAttributeWithMetadataName(Parser.AttributeMetadataName, static (node, _) => node is ClassDeclarationSyntax, Parser.Parse)
+            .ForAttributeWithMetadataName(Parser.AttributeMetadataName, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
         context.EmitModelsAndReport(parsed, Emitter.Emit, TrackingNames.Models, TrackingNames.Diagnostics);

@@ -13,6 +13,33 @@ public class StateMachineSnapshotTests
     public void PushButton() => Snapshot.Verify(GeneratorHarness.RunOutputClean(StateMachineSources.PushButton));
 
     [Fact]
+    public void A_record_class_machine_with_a_nullable_enum_reply_compiles_and_registers_the_enum()
+    {
+        GeneratorDriverRunResult result = GeneratorHarness.RunOutputClean("""
+            using Partisan.Behaviours;
+            namespace N;
+
+            public enum Light { Off, On }
+
+            [PartisanStateMachine(typeof(Light))]
+            public partial record Lamp(string Room)
+            {
+                [Init] private Light Init() => Light.Off;
+
+                [Cast, Event("Toggle")] private Transition<Light> Off() => Next(Light.On);
+
+                [Cast, Event("Toggle")] private Transition<Light> On() => Next(Light.Off);
+
+                [Call, AnyState] private Light? IfOn(Light state) => state == Light.On ? state : null;
+            }
+            """);
+
+        string all = GeneratorHarness.AllGenerated(result);
+        Assert.Contains("partial record Lamp", all, StringComparison.Ordinal);
+        Assert.Contains("EnumFormatter<global::N.Light>", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Nested_global_namespace_async_keyword_and_typed_content_shapes_compile_cleanly()
     {
         GeneratorDriverRunResult result = GeneratorHarness.RunOutputClean("""
