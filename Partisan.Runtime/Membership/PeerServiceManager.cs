@@ -607,9 +607,12 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
         {
             return (null, (HandshakeFailure.BadPeerName, "an older incarnation of that node has been replaced"));
         }
-        else if (initiator.Incarnation > route.Spec.Incarnation)
+
+        bool restarted = false;
+        if (initiator.Incarnation > route.Spec.Incarnation)
         {
             NewIncarnation(route, initiator);
+            restarted = true;
         }
 
         ConnectionSlot slot = route.Channels[request.Channel].Slots[request.Index];
@@ -624,8 +627,10 @@ internal sealed partial class PeerServiceManager : IPeerServiceManager, IConnect
 
             replaced = existing; // closed once the new one is counted, so the node does not blink down and up
         }
-        else if (slot.Dialing && Self < initiator.Name)
+        else if (slot.Dialing && Self < initiator.Name && !restarted)
         {
+            // (A dial still running when the peer restarted goes to the old run's address; its result is discarded
+            // by generation, so it must not turn the new run away: that failed the new run's join.)
             return (null, (HandshakeFailure.Duplicate, "this node is dialing the same slot and has the lower name"));
         }
 
