@@ -736,7 +736,8 @@ public sealed partial class PartisanStateMachineGenerator
                     _handled[key] = method.Name;
                 }
 
-                if (eventName is "Node" or "Machine" or "StopAsync" || (eventName == "Stop" && kind == HandlerKind.Call))
+                if (eventName is "Node" or "Machine" or "StopAsync" || (eventName == "Stop" && kind == HandlerKind.Call)
+                    || (kind != HandlerKind.Call && eventName is "Monitor" or "ToRemoteRef" or "ToString" or "Equals" or "GetHashCode" or "GetType"))
                 {
                     NotSupported(method, label, $"the event name '{eventName}' would clash with a member of the typed client: name the event otherwise with [Event(\"...\")]");
                     return;

@@ -53,5 +53,18 @@ namespace Buttons
         /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
         public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
             global::Partisan.Behaviours.GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
+
+        /// <summary>Monitors the machine for <paramref name="watcher"/>: it gets a <see cref="global::Partisan.Down"/> when the machine exits or its node is lost.</summary>
+        /// <param name="watcher">The watching process.</param>
+        public global::Partisan.Ref Monitor(global::Partisan.Pid watcher) => this.Node.Monitor(watcher, this.Machine);
+
+        /// <summary>The machine as a remote reference, to send or store.</summary>
+        public global::Partisan.RemoteRef ToRemoteRef() => global::Partisan.RemoteRef.FromProcessRef(this.Machine);
+
+        /// <summary>The machine in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
+        public override string ToString() =>
+            this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
+                ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
+                : this.Machine.ToString();
     }
 }
