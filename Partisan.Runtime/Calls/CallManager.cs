@@ -96,6 +96,13 @@ internal sealed class CallManager
             : new CallFailedException(call.Server, errorType, errorMessage ?? string.Empty));
     }
 
+    /// <summary>Handles the replies and failures that arrive from other nodes.</summary>
+    public void RegisterControlMessages(Routing.ControlMessageRegistry registry)
+    {
+        registry.Register<CallReply>((_, reply) => OnReply(reply.Tag, reply.Value));
+        registry.Register<CallFailure>((_, failure) => OnFailure(failure.Tag, failure.Reason, failure.ErrorType, failure.ErrorMessage));
+    }
+
     /// <summary>Fails every call waiting on <paramref name="node"/> with <c>noconnection</c>.</summary>
     public void NodeDown(NodeName node)
     {

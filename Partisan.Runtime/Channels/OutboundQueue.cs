@@ -17,6 +17,9 @@ internal class OutboundQueue
     });
 
     private readonly long _maxPendingBytes;
+    private readonly Lock _frontGate = new();
+    private readonly Stack<OutboundFrame> _front = new();
+    private volatile bool _hasFront;
     private long _pendingBytes;
 
     public OutboundQueue(long maxPendingBytes) => _maxPendingBytes = maxPendingBytes;
@@ -48,7 +51,57 @@ internal class OutboundQueue
         _channel.Writer.TryWrite(frame);
     }
 
-    public virtual bool TryDequeue(out OutboundFrame frame)
+    /// <summary>
+    /// Takes the next frame for the writer: frames put back by <see cref="PutBack"/> first (in their original
+    /// order), then the queue.
+    /// </summary>
+    public bool TryTake(out OutboundFrame frame)
+    {
+        if (_hasFront)
+        {
+            lock (_frontGate)
+            {
+                if (_front.TryPop(out frame!))
+                {
+                    _hasFront = _front.Count > 0;
+                    Interlocked.Add(ref _pendingBytes, -frame.Length);
+                    return true;
+                }
+
+                _hasFront = false;
+            }
+        }
+
+        return TryDequeue(out frame);
+    }
+
+    /// <summary>
+    /// Puts frames a writer took but could not flush back at the front, so the next connection of the slot
+    /// sends them first and in order (<paramref name="frames"/> in the order they were taken).
+    /// </summary>
+    public void PutBack(List<OutboundFrame> frames)
+    {
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        lock (_frontGate)
+        {
+            for (int i = frames.Count - 1; i >= 0; i--)
+            {
+                Interlocked.Add(ref _pendingBytes, frames[i].Length);
+                _front.Push(frames[i]);
+            }
+
+            _hasFront = true;
+        }
+
+        Wake();
+    }
+
+    /// <summary>Takes the next frame from the queue itself (not from the put-back frames).</summary>
+    protected virtual bool TryDequeue(out OutboundFrame frame)
     {
         if (_channel.Reader.TryRead(out frame!))
         {
@@ -99,7 +152,8 @@ internal class OutboundQueue
         return Interlocked.CompareExchange(ref _spaceWaiter, created, null) ?? created;
     }
 
-    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) =>
+        _hasFront ? ValueTask.FromResult(true) : _channel.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Wakes the writer without sending anything.</summary>
     public void Wake() => _channel.Writer.TryWrite(OutboundFrame.Wake);
@@ -108,7 +162,7 @@ internal class OutboundQueue
     public int Clear()
     {
         int dropped = 0;
-        while (TryDequeue(out OutboundFrame frame))
+        while (TryTake(out OutboundFrame frame))
         {
             if (!ReferenceEquals(frame, OutboundFrame.Wake))
             {
@@ -158,7 +212,7 @@ internal sealed class MonotonicOutboundQueue : OutboundQueue
         }
     }
 
-    public override bool TryDequeue(out OutboundFrame frame)
+    protected override bool TryDequeue(out OutboundFrame frame)
     {
         while (base.TryDequeue(out frame))
         {

@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Warning, "Connection to {Peer} on {Channel}/{Index}: no frame for {Silence}, closing (ping_timeout)")]
     public static partial void PingTimeout(ILogger logger, NodeName peer, string channel, int index, TimeSpan silence);
 
+    [LoggerMessage(2007, LogLevel.Warning, "Connection to {Peer} on {Channel}/{Index} failed unexpectedly; closing it")]
+    public static partial void ConnectionLoopFailed(ILogger logger, NodeName peer, string channel, int index, Exception exception);
+
+    [LoggerMessage(2008, LogLevel.Debug, "Disposing a failed connection to {Remote} threw: {Message}")]
+    public static partial void DisposeFailed(ILogger logger, string remote, string message);
+
     [LoggerMessage(3001, LogLevel.Information, "Node {Peer} is up")]
     public static partial void NodeUp(ILogger logger, NodeName peer);
 
@@ -44,8 +50,14 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Warning, "This node was removed from the cluster by another node; it now forms a cluster of one")]
     public static partial void SelfRemoved(ILogger logger);
 
-    [LoggerMessage(3005, LogLevel.Error, "The membership strategy failed handling {Event}")]
-    public static partial void StrategyFailed(ILogger logger, string @event, Exception exception);
+    [LoggerMessage(3005, LogLevel.Error, "The overlay failed handling {Event}")]
+    public static partial void OverlayFailed(ILogger logger, string @event, Exception exception);
+
+    [LoggerMessage(3006, LogLevel.Error, "The node's control loop failed running a work item")]
+    public static partial void LoopWorkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3007, LogLevel.Error, "A node up/down callback failed")]
+    public static partial void CallbackFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(4001, LogLevel.Warning, "Dropped a message from {Peer} on {Channel}: {Message}")]
     public static partial void UndecodableMessage(ILogger logger, NodeName peer, string channel, string message);
@@ -55,6 +67,9 @@ internal static partial class Log
 
     [LoggerMessage(4003, LogLevel.Error, "Process {Pid} failed")]
     public static partial void ProcessFailed(ILogger logger, Pid pid, Exception exception);
+
+    [LoggerMessage(4005, LogLevel.Debug, "Dropped a relayed frame from {Origin} to {Destination}: {Reason}")]
+    public static partial void RelayDropped(ILogger logger, NodeName origin, NodeName destination, string reason);
 
     [LoggerMessage(4004, LogLevel.Warning, "Dropped a control message from {Peer}: {Message}")]
     public static partial void BadControlMessage(ILogger logger, NodeName peer, string message);

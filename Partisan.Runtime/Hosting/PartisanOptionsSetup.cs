@@ -48,6 +48,8 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
             [nameof(PartisanOptions.KeepAlive)] = ReadKeepAlive,
             [nameof(PartisanOptions.RemoteRefFormat)] = (s, o, r) => ReadEnum<RemoteRefFormat>(s, r, v => o.RemoteRefFormat = v),
             [nameof(PartisanOptions.RemoteRefUriPadding)] = (s, o, r) => ReadBoolean(s, r, v => o.RemoteRefUriPadding = v),
+            [nameof(PartisanOptions.RelayHops)] = (s, o, r) => ReadInt32(s, r, v => o.RelayHops = v),
+            [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),
         };
 
     /// <summary>Options that can only be set in code (objects, delegates).</summary>
@@ -57,7 +59,7 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
         nameof(PartisanOptions.Tls),
         nameof(PartisanOptions.TypeRegistry),
         nameof(PartisanOptions.TimeProvider),
-        nameof(PartisanOptions.MembershipStrategy),
+        nameof(PartisanOptions.Overlay),
     };
 
     private readonly IConfiguration _configuration;

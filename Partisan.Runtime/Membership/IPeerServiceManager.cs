@@ -2,8 +2,8 @@ namespace Partisan.Membership;
 
 /// <summary>
 /// Cluster membership and connections of one node (Partisan's <c>partisan_peer_service_manager</c>).
-/// The overlay's logic is an <see cref="IMembershipStrategy"/>; the manager keeps the connections
-/// the strategy's members need, routes messages, and reports nodes going up and down.
+/// The overlay's logic is an <see cref="Overlays.IOverlay"/>; the peer service keeps the connections
+/// its neighbours need, and reports nodes going up (reachable) and down (unreachable).
 /// </summary>
 public interface IPeerServiceManager
 {

@@ -20,6 +20,14 @@ internal sealed class MonitorRegistry
 
     public MonitorRegistry(PartisanNode node) => _node = node;
 
+    /// <summary>Handles the monitor control messages that arrive from other nodes.</summary>
+    public void RegisterControlMessages(Routing.ControlMessageRegistry registry)
+    {
+        registry.Register<MonitorRequest>((_, request) => HandleMonitorRequest(request));
+        registry.Register<DemonitorRequest>((_, request) => HandleDemonitorRequest(request));
+        registry.Register<DownNotice>((_, notice) => HandleDownNotice(notice));
+    }
+
     private readonly record struct Watch(Ref MonitorRef, Pid Watcher, ProcessRef AsGiven);
 
     private readonly record struct Outgoing(Pid Watcher, ProcessRef Target);
@@ -38,7 +46,7 @@ internal sealed class MonitorRegistry
             return monitorRef;
         }
 
-        if (!_node.IsConnected(target.Node))
+        if (!_node.IsReachable(target.Node))
         {
             _node.DeliverLocal(watcher, new Down(monitorRef, target, ExitReason.NoConnection));
             return monitorRef;
@@ -306,7 +314,7 @@ internal sealed class MonitorRegistry
     /// <summary>Erlang's <c>monitor_node(Node, Flag)</c>: one <see cref="NodeDown"/> per enabled call.</summary>
     public void MonitorNode(Pid watcher, NodeName node, bool enable)
     {
-        if (enable && !_node.IsConnected(node))
+        if (enable && !_node.IsReachable(node))
         {
             _node.DeliverLocal(watcher, new NodeDown(node, "noconnection"));
             return;

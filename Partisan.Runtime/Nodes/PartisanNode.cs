@@ -2,10 +2,14 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Partisan.Channels;
+using Partisan.Connections;
 using Partisan.Diagnostics;
 using Partisan.Membership;
 using Partisan.Monitoring;
+using Partisan.Overlays;
+using Partisan.Overlays.FullMesh;
 using Partisan.Processes;
+using Partisan.Routing;
 using Partisan.Serialization;
 using Partisan.Transport;
 
@@ -24,7 +28,11 @@ public sealed class PartisanNode : IAsyncDisposable
     private readonly PartisanOptions _options;
     private readonly ILogger _logger;
     private readonly ProcessTable _processes = new();
-    private readonly PeerServiceManager _peers;
+    private readonly PeerService _peers;
+    private readonly ConnectionManager _connections;
+    private readonly OverlayRunner _overlay;
+    private readonly Router _router;
+    private readonly IReadOnlyList<ChannelOptions> _channels;
     private readonly byte[] _secretKey;
     private readonly IReadOnlyList<ListenAddress> _requestedAddresses;
     private long _nextRef;
@@ -61,9 +69,27 @@ public sealed class PartisanNode : IAsyncDisposable
 
         _secretKey = Handshake.DeriveKey(options.ClusterSecret ?? PartisanOptions.DevelopmentSecret);
         var codec = new MessageCodec(WireContext, options.MaxFrameSize, options.CompressionThreshold);
-        IMembershipStrategy strategy = options.MembershipStrategy?.Invoke() ?? new FullMeshMembershipStrategy();
         ITransport transport = options.Transport ?? new TcpTransport(options.Tls);
-        _peers = new PeerServiceManager(this, options, strategy, transport, codec, Metrics, _logger, TimeProvider, BuildChannelTable(options.Channels));
+        _channels = BuildChannelTable(options.Channels);
+
+        // The layers, bottom up: connections, routing (send path and inbound dispatch), the overlay, the peer service.
+        var loop = new NodeLoop(_logger);
+        _connections = new ConnectionManager(loop, options, transport, codec, Metrics, _logger, TimeProvider, _channels, Name);
+        _router = new Router(_connections, codec, Metrics, _logger, Pipeline, Name, options.RelayHops);
+        var dispatcher = new InboundDispatcher(this, Controls, Pipeline, codec, Metrics, _logger);
+        dispatcher.UseRouter(_router);
+        IOverlay overlay = options.Overlay?.Invoke() ?? new FullMeshOverlay(options.GossipInterval);
+        Random random = options.OverlaySeed is int seed ? new Random(seed) : new Random();
+        var events = new NodeEvents(this, _logger);
+        _overlay = new OverlayRunner(loop, overlay, _connections, _router, events, TimeProvider, random, _logger);
+        _router.UseNextHops(() => _overlay.NextHops);
+        _peers = new PeerService(loop, _connections, _overlay, events, dispatcher);
+
+        // Each subsystem handles its own control messages.
+        Monitors.RegisterControlMessages(Controls);
+        Calls.RegisterControlMessages(Controls);
+        Controls.Register<ExitSignal>((_, signal) => ExitLocal(signal.Target, signal.Reason));
+        Controls.Register<MembershipMessage>((from, message) => _overlay.MessageArrived(from, message.Payload));
     }
 
     /// <summary>Creates and starts a node.</summary>
@@ -113,6 +139,9 @@ public sealed class PartisanNode : IAsyncDisposable
     /// <summary>This node's spec (available once started).</summary>
     public NodeSpec Spec => _peers.LocalSpec ?? throw new InvalidOperationException("The node has not started.");
 
+    /// <summary>The node's overlay (full mesh unless <see cref="PartisanOptions.Overlay"/> says otherwise).</summary>
+    public IOverlay Overlay => _overlay.Overlay;
+
     /// <summary>The addresses the node listens on (with real ports, once started).</summary>
     public IReadOnlyList<ListenAddress> ListenAddresses => Spec.ListenAddresses;
 
@@ -135,6 +164,15 @@ public sealed class PartisanNode : IAsyncDisposable
 
     internal Calls.CallManager Calls { get; }
 
+    /// <summary>Which subsystem handles which control message.</summary>
+    internal ControlMessageRegistry Controls { get; } = new();
+
+    /// <summary>The delivery stages between send and connection, and between decoding and mailbox.</summary>
+    internal DeliveryPipeline Pipeline { get; } = new();
+
+    /// <summary>The connections (for diagnostics and tests).</summary>
+    internal ConnectionManager Connections => _connections;
+
     /// <summary>The pid of the process whose code is running (Erlang's <c>self()</c>).</summary>
     /// <exception cref="InvalidOperationException">Not called from inside a process of this node.</exception>
     public Pid Self => CurrentProcess.Value is { } context && context.Node == this
@@ -150,7 +188,8 @@ public sealed class PartisanNode : IAsyncDisposable
         }
 
         long incarnation = TimeProvider.GetUtcNow().UtcTicks;
-        IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, incarnation, _secretKey, cancellationToken).ConfigureAwait(false);
+        Controls.Freeze();
+        IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
     }
 
@@ -305,7 +344,7 @@ public sealed class PartisanNode : IAsyncDisposable
         }
         else
         {
-            _peers.SendControl(target.Node, new ExitSignal(target, reason), ChannelOptions.DefaultName, PartitionHash.Of(target));
+            _router.SendControl(target.Node, new ExitSignal(target, reason), ChannelOptions.DefaultName, PartitionHash.Of(target));
         }
     }
 
@@ -362,10 +401,13 @@ public sealed class PartisanNode : IAsyncDisposable
     }
 
     internal void SendCallControl(NodeName node, object message, long key) =>
-        _peers.SendControl(node, message, ChannelOptions.DefaultName, key);
+        _router.SendControl(node, message, ChannelOptions.DefaultName, key);
 
     internal bool SendControl(NodeName node, object message, Pid watcher) =>
-        _peers.SendControl(node, message, ChannelOptions.DefaultName, PartitionHash.Of(watcher));
+        _router.SendControl(node, message, ChannelOptions.DefaultName, PartitionHash.Of(watcher));
+
+    /// <summary>True for this node, and for a node reachable directly or by relay (what monitors and calls go by).</summary>
+    internal bool IsReachable(NodeName node) => node == Name || _overlay.IsReachable(node);
 
     // ------------------------------------------------------------------ messaging
 
@@ -388,7 +430,7 @@ public sealed class PartisanNode : IAsyncDisposable
             return DeliverLocal(target, message);
         }
 
-        return _peers.Forward(node, target, message, options);
+        return _router.Forward(node, target, message, options);
     }
 
     /// <summary>
@@ -404,7 +446,7 @@ public sealed class PartisanNode : IAsyncDisposable
             return ValueTask.FromResult(DeliverLocal(target, message));
         }
 
-        return _peers.ForwardAsync(target.Node, target, message, options, cancellationToken);
+        return _router.ForwardAsync(target.Node, target, message, options, cancellationToken);
     }
 
     /// <summary>

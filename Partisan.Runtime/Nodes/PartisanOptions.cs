@@ -74,8 +74,17 @@ public sealed class PartisanOptions
     /// <summary>The clock for timers, timeouts, gossip and keep-alive; default <see cref="System.TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Makes the overlay's membership strategy; default full mesh.</summary>
-    public Func<IMembershipStrategy>? MembershipStrategy { get; set; }
+    /// <summary>
+    /// Makes the node's overlay (which nodes it knows, which it connects to, how it relays); default full mesh
+    /// (<see cref="Overlays.FullMesh.FullMeshOverlay"/>, gossiping every <see cref="GossipInterval"/>).
+    /// </summary>
+    public Func<Overlays.IOverlay>? Overlay { get; set; }
+
+    /// <summary>Seeds the overlay's random choices (<see cref="Overlays.IOverlayContext.Random"/>) so runs repeat; null for a random seed.</summary>
+    public int? OverlaySeed { get; set; }
+
+    /// <summary>How many hops a relayed message may take to reach a member this node has no connection to (1–255; default 5, as Partisan's relay TTL).</summary>
+    public int RelayHops { get; set; } = 5;
 
     /// <summary>The development secret used when <see cref="ClusterSecret"/> is unset.</summary>
     public const string DevelopmentSecret = "partisan-development-secret";
@@ -139,6 +148,11 @@ public sealed class PartisanOptions
         }
 
         CheckPositive(errors, nameof(GossipInterval), GossipInterval);
+        if (RelayHops is < 1 or > 255)
+        {
+            errors.Add($"RelayHops must be between 1 and 255, not {RelayHops}.");
+        }
+
         CheckPositive(errors, nameof(ConnectTimeout), ConnectTimeout);
         CheckPositive(errors, nameof(HandshakeTimeout), HandshakeTimeout);
         CheckPositive(errors, nameof(ReconnectMinDelay), ReconnectMinDelay);

@@ -41,6 +41,9 @@ public ref struct WireReader
     /// <summary>True when all bytes have been read.</summary>
     public readonly bool End => _reader.End;
 
+    /// <summary>The bytes not yet read (valid as long as the data given to the reader is).</summary>
+    public readonly ReadOnlySequence<byte> UnreadSequence => _reader.UnreadSequence;
+
     private static WireFormatException Truncated(string what) =>
         new($"Unexpected end of data while reading {what}.");
 

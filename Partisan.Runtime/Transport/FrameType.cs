@@ -13,6 +13,7 @@ internal enum FrameType : byte
     Ping = 12,
     Pong = 13,
     Goodbye = 14,
+    Relay = 15,
 }
 
 /// <summary>Flags byte of a <see cref="FrameType.Message"/> frame.</summary>

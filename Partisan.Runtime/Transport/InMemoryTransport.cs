@@ -13,6 +13,7 @@ public sealed class InMemoryNetwork
     private readonly ConcurrentDictionary<int, Func<ITransportConnection, Task>> _listeners = new();
     private readonly ConcurrentDictionary<InMemoryConnection, byte> _connections = new();
     private readonly ConcurrentDictionary<(int, int), byte> _partitions = new();
+    private readonly ConcurrentDictionary<int, byte> _crashed = new();
     private int _nextPort = 20000;
 
     internal int Bind(int port, Func<ITransportConnection, Task> onAccepted)
@@ -39,6 +40,11 @@ public sealed class InMemoryNetwork
         if (!_listeners.TryGetValue(toPort, out Func<ITransportConnection, Task>? onAccepted))
         {
             throw new PartisanException($"Connection refused: nothing listens on in-memory port {toPort}.");
+        }
+
+        if (_crashed.ContainsKey(fromPort))
+        {
+            throw new PartisanException($"In-memory port {fromPort} has crashed; it cannot connect.");
         }
 
         if (IsPartitioned(fromPort, toPort))
@@ -75,9 +81,10 @@ public sealed class InMemoryNetwork
     /// <summary>Restores the link between two ports.</summary>
     public void Heal(int portA, int portB) => _partitions.TryRemove((Math.Min(portA, portB), Math.Max(portA, portB)), out _);
 
-    /// <summary>Breaks every open connection to or from <paramref name="port"/> (as if the node's process died).</summary>
+    /// <summary>Breaks every open connection to or from <paramref name="port"/>, and refuses new ones either way (as if the node's process died).</summary>
     public void Crash(int port)
     {
+        _crashed[port] = 0;
         Unbind(port);
         foreach (InMemoryConnection connection in _connections.Keys)
         {

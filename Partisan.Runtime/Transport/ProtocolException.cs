@@ -84,4 +84,7 @@ public enum HandshakeFailure : byte
 
     /// <summary>The acceptor is shutting down or has left the cluster.</summary>
     ShuttingDown = 8,
+
+    /// <summary>The acceptor's overlay does not admit a connection from this node (e.g. a client dialing another client).</summary>
+    RefusedByOverlay = 9,
 }

@@ -23,7 +23,7 @@ public class MonotonicQueueTests
         Assert.True(queue.TryEnqueue(Frame(1, 12)));
 
         var sent = new List<(long, byte)>();
-        while (queue.TryDequeue(out OutboundFrame frame))
+        while (queue.TryTake(out OutboundFrame frame))
         {
             Assert.True(frame.Body.TryGetSingleSegment(out ReadOnlySpan<byte> body));
             sent.Add((frame.Key, body[0]));
@@ -39,9 +39,9 @@ public class MonotonicQueueTests
     {
         var queue = new MonotonicOutboundQueue(1 << 20);
         queue.TryEnqueue(Frame(1, 1));
-        Assert.True(queue.TryDequeue(out OutboundFrame first));
+        Assert.True(queue.TryTake(out OutboundFrame first));
         queue.TryEnqueue(Frame(1, 2));
-        Assert.True(queue.TryDequeue(out OutboundFrame second));
+        Assert.True(queue.TryTake(out OutboundFrame second));
         Assert.Equal(0, queue.Superseded);
         Assert.NotSame(first, second);
     }

@@ -1,11 +1,11 @@
 using Partisan.Channels;
 
-namespace Partisan.Transport;
+namespace Partisan.Connections;
 
 /// <summary>
 /// One (peer, channel, index) position: the queue of frames for it and the connection that serves it
 /// now, in either direction (one connection set per node pair). Fields other than the queue are
-/// owned by the peer service manager's loop.
+/// owned by the node's loop.
 /// </summary>
 internal sealed class ConnectionSlot
 {
@@ -25,8 +25,11 @@ internal sealed class ConnectionSlot
 
     public OutboundQueue Queue { get; }
 
-    /// <summary>The live connection, or null.</summary>
+    /// <summary>The live connection (or one reserved during its handshake), or null.</summary>
     public volatile PeerConnection? Current;
+
+    /// <summary>The connection that served this slot before <see cref="Current"/>, until it has finished writing and reading.</summary>
+    public PeerConnection? Previous { get; set; }
 
     /// <summary>An outbound dial is in progress.</summary>
     public bool Dialing { get; set; }

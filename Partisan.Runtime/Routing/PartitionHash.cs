@@ -1,4 +1,4 @@
-namespace Partisan.Membership;
+namespace Partisan.Routing;
 
 /// <summary>
 /// Hashes partition keys to pick one of a channel's parallel connections. Strings and integers hash

@@ -5,15 +5,23 @@ using Microsoft.Extensions.Logging;
 using Partisan.Channels;
 using Partisan.Diagnostics;
 using Partisan.Serialization;
+using Partisan.Transport;
 
-namespace Partisan.Transport;
+namespace Partisan.Connections;
 
 /// <summary>
 /// An authenticated connection serving one <see cref="ConnectionSlot"/>. One writer loop drains the
 /// slot's queue into the pipe and flushes once per batch; one reader loop cuts frames from the pipe
-/// and hands messages to mailboxes; a keep-alive timer pings when the peer is silent and closes the
-/// connection when it stays silent.
+/// and hands them to the <see cref="IInboundHandler"/>; a keep-alive timer pings when the peer is silent
+/// and closes the connection when it stays silent.
 /// </summary>
+/// <remarks>
+/// A batch's frames go back to the pool only once its flush has completed; frames taken but not flushed
+/// when the connection fails are put back at the front of the slot's queue for the next connection. A
+/// connection that replaces another starts writing only after its predecessor's writer has stopped, and
+/// delivers what it reads only after its predecessor's reader has stopped, so a replacement neither loses
+/// nor reorders messages of a connected pair.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; Close may be called after the loops end, so it is never disposed.")]
 internal sealed class PeerConnection
 {
@@ -21,6 +29,7 @@ internal sealed class PeerConnection
 
     private readonly ITransportConnection _transport;
     private readonly IConnectionOwner _owner;
+    private readonly IInboundHandler _inbound;
     private readonly MessageCodec _codec;
     private readonly PartisanMetrics _metrics;
     private readonly ILogger _logger;
@@ -30,9 +39,12 @@ internal sealed class PeerConnection
     private readonly NodeName _self;
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboundFrame> _priority = new();
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceived;
     private int _pingsUnanswered;
     private string? _closeReason;
+    private volatile bool _retiring;
     private ITimer? _keepAliveTimer;
     private Task? _run;
 
@@ -42,6 +54,7 @@ internal sealed class PeerConnection
         ConnectionSlot slot,
         bool outbound,
         IConnectionOwner owner,
+        IInboundHandler inbound,
         MessageCodec codec,
         PartisanMetrics metrics,
         ILogger logger,
@@ -55,6 +68,7 @@ internal sealed class PeerConnection
         Slot = slot;
         IsOutbound = outbound;
         _owner = owner;
+        _inbound = inbound;
         _codec = codec;
         _metrics = metrics;
         _logger = logger;
@@ -79,13 +93,26 @@ internal sealed class PeerConnection
 
     public bool IsClosed => _closeReason is not null;
 
+    /// <summary>True once it was replaced: it finishes what it has taken, says goodbye, and stops.</summary>
+    public bool IsRetiring => _retiring;
+
     /// <summary>Pings sent since the last frame arrived (for diagnostics and tests).</summary>
     internal int PingsUnanswered => Volatile.Read(ref _pingsUnanswered);
 
     public string RemoteEndPoint => _transport.RemoteEndPoint;
 
-    /// <summary>Starts the loops; the owner hears of the end through <see cref="IConnectionOwner.ConnectionClosed"/>.</summary>
-    public void Start()
+    /// <summary>Completes when the writer loop has stopped (nothing more will be taken from the slot's queue).</summary>
+    public Task WriterStopped => _writerDone.Task;
+
+    /// <summary>Completes when the reader loop has stopped (nothing more will be delivered).</summary>
+    public Task ReaderStopped => _readerDone.Task;
+
+    /// <summary>
+    /// Starts the loops; the owner hears of the end through <see cref="IConnectionOwner.ConnectionClosed"/>. With a
+    /// <paramref name="predecessor"/> (the connection this one replaces), writing waits for its writer and delivery
+    /// for its reader.
+    /// </summary>
+    public void Start(PeerConnection? predecessor = null)
     {
         _metrics.ConnectionOpened();
         if (_keepAlive.Enabled)
@@ -94,13 +121,20 @@ internal sealed class PeerConnection
             _keepAliveTimer = _time.CreateTimer(static s => ((PeerConnection)s!).OnKeepAliveTick(), this, period, period);
         }
 
-        _run = RunAsync();
+        _run = RunAsync(predecessor);
     }
 
-    /// <summary>Closes the connection now; queued frames stay in the slot for the next connection.</summary>
+    /// <summary>Closes the connection now; queued frames (and frames taken but not flushed) stay in the slot for the next connection.</summary>
     public void Close(string reason)
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
+        if (_run is null)
+        {
+            // Never started (a reservation during a handshake): nothing will run, so nothing waits on it.
+            _writerDone.TrySetResult();
+            _readerDone.TrySetResult();
+        }
+
         _stop.Cancel();
         _transport.Input.CancelPendingRead();
     }
@@ -115,16 +149,45 @@ internal sealed class PeerConnection
         Slot.Queue.EnqueueUnbounded(goodbye);
     }
 
+    /// <summary>
+    /// This connection was replaced by another for the same slot: it flushes the batch it has taken, takes nothing
+    /// more, sends a goodbye, reads until the peer's goodbye (bounded by the keep-alive's dead time), then closes.
+    /// </summary>
+    public void Retire()
+    {
+        if (_run is null)
+        {
+            Close("replaced");
+            return;
+        }
+
+        _retiring = true;
+        Slot.Queue.Wake();
+        TimeSpan limit = _keepAlive.Enabled ? _keepAlive.DeadAfter : TimeSpan.FromSeconds(10);
+        _ = ReaderStopped.WaitAsync(limit, _time).ContinueWith(
+            static (t, s) => ((PeerConnection)s!).Close("replaced"),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
     /// <summary>Sends a ping ahead of queued data (used to probe a connection that may be dead).</summary>
     public void Ping() => SendPriority(FrameType.Ping, _time.GetTimestamp());
 
     public Task Completion => _run ?? Task.CompletedTask;
 
-    private async Task RunAsync()
+    private async Task RunAsync(PeerConnection? predecessor)
     {
-        Task writer = Task.Run(WriterLoopAsync);
-        Task reader = Task.Run(ReaderLoopAsync);
-        await Task.WhenAny(writer, reader).ConfigureAwait(false);
+        Task writer = Task.Run(() => WriterLoopAsync(predecessor));
+        Task reader = Task.Run(() => ReaderLoopAsync(predecessor));
+        Task first = await Task.WhenAny(writer, reader).ConfigureAwait(false);
+        if (_retiring && first == writer && !_stop.IsCancellationRequested)
+        {
+            // Replaced: our goodbye is out; read what the peer still sends on this connection until its goodbye.
+            await reader.ConfigureAwait(false);
+        }
+
         Close("connection_closed");
         if (_keepAliveTimer is not null)
         {
@@ -135,16 +198,18 @@ internal sealed class PeerConnection
         {
             await Task.WhenAll(writer, reader).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex)
         {
+            Log.ConnectionLoopFailed(_logger, Peer.Name, ChannelName, Slot.Index, ex);
         }
 
         try
         {
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception ex)
         {
+            Log.ConnectionLoopFailed(_logger, Peer.Name, ChannelName, Slot.Index, ex);
         }
 
         while (_priority.TryDequeue(out OutboundFrame? frame))
@@ -156,13 +221,19 @@ internal sealed class PeerConnection
         _owner.ConnectionClosed(this, _closeReason ?? "connection_closed");
     }
 
-    private async Task WriterLoopAsync()
+    private async Task WriterLoopAsync(PeerConnection? predecessor)
     {
         PipeWriter output = _transport.Output;
         OutboundQueue queue = Slot.Queue;
         CancellationToken ct = _stop.Token;
+        var batch = new List<OutboundFrame>();
         try
         {
+            if (predecessor is not null)
+            {
+                await predecessor.WriterStopped.WaitAsync(ct).ConfigureAwait(false);
+            }
+
             while (!ct.IsCancellationRequested)
             {
                 long messages = 0;
@@ -175,7 +246,14 @@ internal sealed class PeerConnection
                     OutboundFrame.Return(control);
                 }
 
-                while (bytes < MaxBatchBytes && queue.TryDequeue(out OutboundFrame frame))
+                if (_retiring)
+                {
+                    WriteGoodbye(output);
+                    bytes += 1 + FrameCodec.HeaderSize;
+                    goodbye = true;
+                }
+
+                while (!goodbye && bytes < MaxBatchBytes && queue.TryTake(out OutboundFrame frame))
                 {
                     if (ReferenceEquals(frame, OutboundFrame.Wake))
                     {
@@ -192,25 +270,26 @@ internal sealed class PeerConnection
                     }
 
                     messages++;
-                    OutboundFrame.Return(frame);
+                    batch.Add(frame);
                 }
 
                 if (bytes > 0)
                 {
                     FlushResult flush = await output.FlushAsync(ct).ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        return; // the batch goes back to the queue below
+                    }
+
+                    ReturnAll(batch);
                     if (messages > 0)
                     {
                         _metrics.Sent(ChannelName, messages, bytes);
                     }
 
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        return;
-                    }
-
                     if (goodbye)
                     {
-                        Interlocked.CompareExchange(ref _closeReason, "closed", null);
+                        Interlocked.CompareExchange(ref _closeReason, _retiring ? "replaced" : "closed", null);
                         return;
                     }
 
@@ -226,18 +305,51 @@ internal sealed class PeerConnection
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        catch (Exception ex)
         {
+            if (ex is not (IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException))
+            {
+                Log.ConnectionLoopFailed(_logger, Peer.Name, ChannelName, Slot.Index, ex);
+            }
+
             Interlocked.CompareExchange(ref _closeReason, "connection_closed", null);
+        }
+        finally
+        {
+            queue.PutBack(batch);
+            _writerDone.TrySetResult();
         }
     }
 
-    private async Task ReaderLoopAsync()
+    private static void ReturnAll(List<OutboundFrame> batch)
+    {
+        foreach (OutboundFrame frame in batch)
+        {
+            OutboundFrame.Return(frame);
+        }
+
+        batch.Clear();
+    }
+
+    private static void WriteGoodbye(PipeWriter output)
+    {
+        Span<byte> span = output.GetSpan(FrameCodec.HeaderSize + 1);
+        BinaryPrimitives.WriteUInt32BigEndian(span, 1);
+        span[FrameCodec.HeaderSize] = (byte)FrameType.Goodbye;
+        output.Advance(FrameCodec.HeaderSize + 1);
+    }
+
+    private async Task ReaderLoopAsync(PeerConnection? predecessor)
     {
         PipeReader input = _transport.Input;
         CancellationToken ct = _stop.Token;
         try
         {
+            if (predecessor is not null)
+            {
+                await predecessor.ReaderStopped.WaitAsync(ct).ConfigureAwait(false);
+            }
+
             while (true)
             {
                 ReadResult result = await input.ReadAsync(ct).ConfigureAwait(false);
@@ -291,9 +403,18 @@ internal sealed class PeerConnection
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        catch (Exception ex)
         {
+            if (ex is not (IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException))
+            {
+                Log.ConnectionLoopFailed(_logger, Peer.Name, ChannelName, Slot.Index, ex);
+            }
+
             Interlocked.CompareExchange(ref _closeReason, "connection_closed", null);
+        }
+        finally
+        {
+            _readerDone.TrySetResult();
         }
     }
 
@@ -314,40 +435,13 @@ internal sealed class PeerConnection
         switch (type)
         {
             case FrameType.Message:
-            {
-                MessageFlags flags = MessageCodec.ReadHeader(ref reader, _self, out ProcessRef target);
-                object? message;
-                try
-                {
-                    message = _codec.ReadPayload(ref reader, flags);
-                }
-                catch (Exception ex) when (ex is WireFormatException or TypeRegistrationException)
-                {
-                    _owner.MessageDropped(this, ex);
-                    return false;
-                }
-
-                _owner.DeliverMessage(this, target, message);
-                return true;
-            }
-
+                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, ChannelName, _inbound);
             case FrameType.Control:
-            {
-                object? message;
-                try
-                {
-                    message = reader.ReadObject();
-                }
-                catch (Exception ex) when (ex is WireFormatException or TypeRegistrationException)
-                {
-                    _owner.MessageDropped(this, ex);
-                    return false;
-                }
-
-                _owner.HandleControl(this, message);
+                FrameDispatch.Control(ref reader, Peer.Name, ChannelName, _inbound);
                 return false;
-            }
-
+            case FrameType.Relay:
+                _inbound.HandleRelay(Peer.Name, Slot.Channel, ref reader);
+                return false;
             case FrameType.Ping:
                 SendPriority(FrameType.Pong, ReadTimestamp(ref reader));
                 return false;

@@ -1,0 +1,91 @@
+namespace Partisan.Routing;
+
+/// <summary>
+/// The ordered stages between a send call and the connection queue, and between decoding and local delivery,
+/// where acknowledgement, deduplication, causal buffering and fault interposition plug in. With no stage
+/// configured the router and dispatcher skip it with one array-length check.
+/// </summary>
+internal sealed class DeliveryPipeline
+{
+    private IDeliveryStage[] _stages = [];
+
+    /// <summary>True when at least one stage is configured.</summary>
+    public bool IsEmpty => _stages.Length == 0;
+
+    /// <summary>The stages, in order (outbound runs them first to last, inbound last to first).</summary>
+    public IReadOnlyList<IDeliveryStage> Stages => _stages;
+
+    /// <summary>Appends <paramref name="stage"/> (before the node starts).</summary>
+    public void Add(IDeliveryStage stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        _stages = [.. _stages, stage];
+    }
+
+    /// <summary>Runs the outbound stages; false when one of them took the message (held, dropped or sent itself).</summary>
+    public bool Outbound(ref OutboundMessage message)
+    {
+        IDeliveryStage[] stages = _stages;
+        for (int i = 0; i < stages.Length; i++)
+        {
+            if (stages[i].OnOutbound(ref message) == StageResult.Consumed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the inbound stages; false when one of them took the message.</summary>
+    public bool Inbound(ref InboundMessage message)
+    {
+        IDeliveryStage[] stages = _stages;
+        for (int i = stages.Length - 1; i >= 0; i--)
+        {
+            if (stages[i].OnInbound(ref message) == StageResult.Consumed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>One stage of the <see cref="DeliveryPipeline"/>. Called on the sender's thread (outbound) or the connection's reader (inbound): keep it short and thread-safe.</summary>
+internal interface IDeliveryStage
+{
+    /// <summary>A user message on its way out; return <see cref="StageResult.Consumed"/> to take it (the stage then owns it).</summary>
+    StageResult OnOutbound(ref OutboundMessage message);
+
+    /// <summary>A user message decoded and about to be delivered; return <see cref="StageResult.Consumed"/> to take it.</summary>
+    StageResult OnInbound(ref InboundMessage message);
+}
+
+/// <summary>What a stage did with a message.</summary>
+internal enum StageResult
+{
+    /// <summary>Pass it to the next stage (and finally the connection or the mailbox).</summary>
+    Continue,
+
+    /// <summary>The stage took it: it is held, dropped, or sent on by the stage itself.</summary>
+    Consumed,
+}
+
+/// <summary>A user message on its way to <see cref="Destination"/>.</summary>
+internal struct OutboundMessage
+{
+    public NodeName Destination;
+    public ProcessRef Target;
+    public object Message;
+    public ForwardOptions Options;
+}
+
+/// <summary>A user message that arrived from <see cref="From"/>.</summary>
+internal struct InboundMessage
+{
+    public NodeName From;
+    public ProcessRef Target;
+    public object Message;
+}

@@ -1,0 +1,263 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using Partisan.Channels;
+using Partisan.Connections;
+using Partisan.Diagnostics;
+using Partisan.Serialization;
+
+namespace Partisan.Routing;
+
+/// <summary>
+/// The send path, one for every kind of frame: picks the route (a direct connection set, or the overlay's next hop
+/// for a member this node reaches by relay only), the connection by partition key, encodes into a pooled frame and
+/// queues it. <see cref="Forward"/>, <see cref="ForwardAsync"/> and <see cref="SendControl"/> differ only in what
+/// they encode and how they queue. Runs on the sender's thread; reads only published snapshots.
+/// </summary>
+internal sealed class Router
+{
+    private readonly ConnectionManager _connections;
+    private readonly MessageCodec _codec;
+    private readonly PartisanMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly DeliveryPipeline _pipeline;
+    private readonly NodeName _self;
+    private readonly byte _relayHops;
+    private Func<FrozenDictionary<NodeName, NodeName>> _nextHops = static () => FrozenDictionary<NodeName, NodeName>.Empty;
+
+    public Router(ConnectionManager connections, MessageCodec codec, PartisanMetrics metrics, ILogger logger, DeliveryPipeline pipeline, NodeName self, int relayHops)
+    {
+        _connections = connections;
+        _codec = codec;
+        _metrics = metrics;
+        _logger = logger;
+        _pipeline = pipeline;
+        _self = self;
+        _relayHops = (byte)relayHops;
+    }
+
+    /// <summary>Where next hops come from (the overlay runner's snapshot).</summary>
+    public void UseNextHops(Func<FrozenDictionary<NodeName, NodeName>> nextHops) => _nextHops = nextHops;
+
+    private readonly record struct Route(ConnectionSlot Slot, ChannelOptions Channel, NodeName? RelayTo);
+
+    /// <summary>Resolves the slot for <paramref name="node"/> on <paramref name="channel"/>; null with the drop reason when there is none.</summary>
+    private string? TryRoute(NodeName node, string channel, long key, out Route route)
+    {
+        FrozenDictionary<NodeName, PeerConnectionSet> table = _connections.Table;
+        table.TryGetValue(node, out PeerConnectionSet? direct);
+        PeerConnectionSet? via = null;
+        if (direct is null || direct.Connected == 0)
+        {
+            if (_nextHops().TryGetValue(node, out NodeName hop) && table.TryGetValue(hop, out PeerConnectionSet? hopSet) && !hopSet.IsDown)
+            {
+                via = hopSet;
+            }
+            else if (direct is null || direct.IsDown)
+            {
+                route = default;
+                return direct is null ? "unknown_node" : "not_connected";
+            }
+        }
+
+        PeerConnectionSet set = via ?? direct!;
+        if (set.GetChannel(channel) is not { } slots)
+        {
+            route = default;
+            return "unknown_channel";
+        }
+
+        ConnectionSlot slot = slots.Slots.Length == 1 ? slots.Slots[0] : slots.Slots[(int)((ulong)key % (ulong)slots.Slots.Length)];
+        route = new Route(slot, slots.Options, via is null ? null : node);
+        return null;
+    }
+
+    private OutboundFrame Begin(in Route route, long key)
+    {
+        OutboundFrame frame = OutboundFrame.Rent();
+        if (route.RelayTo is { } destination)
+        {
+            var writer = new WireWriter(frame.Body, _codec.Context);
+            new RelayHeader(destination, _self, _relayHops, key).Write(ref writer);
+            writer.Flush();
+        }
+
+        frame.Key = key;
+        return frame;
+    }
+
+#pragma warning disable CA2208 // the parameter named is the public API's (ForwardOptions options)
+    private static ArgumentException UnknownChannel(string channel) =>
+        new($"Unknown channel '{channel}'. Configure it in PartisanOptions.Channels on every node.", "options");
+#pragma warning restore CA2208
+
+    /// <summary>Queues <paramref name="message"/> for <paramref name="target"/> on <paramref name="node"/>. False when the node is unknown or unreachable, or the queue is full.</summary>
+    public bool Forward(NodeName node, ProcessRef target, object message, in ForwardOptions options)
+    {
+        if (!_pipeline.IsEmpty)
+        {
+            var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
+            return !_pipeline.Outbound(ref staged) || ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options);
+        }
+
+        return ForwardUnstaged(node, target, message, options);
+    }
+
+    /// <summary>Like <see cref="Forward"/> without the delivery pipeline (for stages that send what they held).</summary>
+    public bool ForwardUnstaged(NodeName node, ProcessRef target, object message, in ForwardOptions options) =>
+        PrepareMessage(node, target, message, options, out ConnectionSlot? slot) is { } frame && Enqueue(slot!, frame);
+
+    /// <summary>The one preparation path of user messages: route, pick the connection, encode. Null (counted as dropped) when there is no route.</summary>
+    /// <exception cref="ArgumentException">The channel is not configured.</exception>
+    private OutboundFrame? PrepareMessage(NodeName node, ProcessRef target, object message, in ForwardOptions options, out ConnectionSlot? slot)
+    {
+        string channel = options.Channel ?? ChannelOptions.DefaultName;
+        long key = options.PartitionKey is null ? PartitionHash.Of(target) : PartitionHash.Of(options.PartitionKey);
+        if (TryRoute(node, channel, key, out Route route) is { } failure)
+        {
+            slot = null;
+            return failure == "unknown_channel" ? throw UnknownChannel(channel) : DroppedFrame(failure);
+        }
+
+        OutboundFrame frame = Begin(route, key);
+        try
+        {
+            _codec.EncodeMessage(frame, target, message, route.Channel.Compression);
+        }
+        catch
+        {
+            OutboundFrame.Return(frame);
+            throw;
+        }
+
+        slot = route.Slot;
+        return frame;
+    }
+
+    /// <summary>Like <see cref="Forward"/>, but waits for room when the connection's queue is full instead of dropping.</summary>
+    public async ValueTask<bool> ForwardAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, CancellationToken cancellationToken)
+    {
+        if (!_pipeline.IsEmpty)
+        {
+            var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
+            if (!_pipeline.Outbound(ref staged))
+            {
+                return true;
+            }
+
+            (node, target, message, options) = (staged.Destination, staged.Target, staged.Message, staged.Options);
+        }
+
+        if (PrepareMessage(node, target, message, options, out ConnectionSlot? prepared) is not { } frame)
+        {
+            return false;
+        }
+
+        ConnectionSlot slot = prepared!;
+        if (slot.Queue.TryEnqueue(frame))
+        {
+            return true;
+        }
+
+        bool queued;
+        try
+        {
+            queued = await slot.Queue.EnqueueAsync(frame, () => _connections.Table.TryGetValue(slot.Peer, out PeerConnectionSet? set) && !set.IsDown, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            OutboundFrame.Return(frame);
+            throw;
+        }
+
+        if (!queued)
+        {
+            OutboundFrame.Return(frame);
+            _metrics.Dropped("not_connected");
+        }
+
+        return queued;
+    }
+
+    /// <summary>Sends a runtime control message to <paramref name="node"/> on <paramref name="channel"/>, on the connection <paramref name="key"/> picks.</summary>
+    public bool SendControl(NodeName node, object message, string channel, long key)
+    {
+        if (TryRoute(node, channel, key, out Route route) is not null)
+        {
+            return false;
+        }
+
+        OutboundFrame frame = Begin(route, key);
+        try
+        {
+            _codec.EncodeControl(frame, message);
+        }
+        catch
+        {
+            OutboundFrame.Return(frame);
+            throw;
+        }
+
+        if (route.Slot.Channel.Monotonic)
+        {
+            return Enqueue(route.Slot, frame);
+        }
+
+        route.Slot.Queue.EnqueueUnbounded(frame);
+        return true;
+    }
+
+    /// <summary>Passes a relayed frame body on toward <paramref name="header"/>'s destination, one hop fewer.</summary>
+    public void RelayOnward(in RelayHeader header, ChannelOptions channel, ReadOnlySequence<byte> inner)
+    {
+        if (header.HopsLeft <= 1)
+        {
+            Log.RelayDropped(_logger, header.Origin, header.Destination, "no hops left");
+            _metrics.Dropped("relay_ttl");
+            return;
+        }
+
+        if (TryRoute(header.Destination, channel.Name, header.Key, out Route route) is { } failure)
+        {
+            Log.RelayDropped(_logger, header.Origin, header.Destination, failure);
+            _metrics.Dropped("relay_" + failure);
+            return;
+        }
+
+        OutboundFrame frame = OutboundFrame.Rent();
+        var writer = new WireWriter(frame.Body, _codec.Context);
+        (header with { HopsLeft = (byte)(header.HopsLeft - 1) }).Write(ref writer);
+        writer.Flush();
+        foreach (ReadOnlyMemory<byte> segment in inner)
+        {
+            frame.Body.Write(segment.Span);
+        }
+
+        frame.Key = header.Key;
+        Enqueue(route.Slot, frame);
+    }
+
+    private OutboundFrame? DroppedFrame(string reason)
+    {
+        _metrics.Dropped(reason);
+        return null;
+    }
+
+    private bool Enqueue(ConnectionSlot slot, OutboundFrame frame)
+    {
+        if (slot.Queue.TryEnqueue(frame))
+        {
+            Volatile.Write(ref slot.QueueFullLogged, 0);
+            return true;
+        }
+
+        if (Interlocked.Exchange(ref slot.QueueFullLogged, 1) == 0)
+        {
+            Log.QueueFull(_logger, slot.Peer, slot.Channel.Name, slot.Index, slot.Queue.PendingBytes);
+        }
+
+        OutboundFrame.Return(frame);
+        _metrics.Dropped("queue_full");
+        return false;
+    }
+}
