@@ -289,7 +289,13 @@ internal sealed class PeerConnection
 
                     if (goodbye)
                     {
-                        Interlocked.CompareExchange(ref _closeReason, _retiring ? "replaced" : "closed", null);
+                        // A retiring connection keeps reading until the peer's goodbye: what the peer sent before it must
+                        // be delivered, so the close reason (which stops the reader) is not set here.
+                        if (!_retiring)
+                        {
+                            Interlocked.CompareExchange(ref _closeReason, "closed", null);
+                        }
+
                         return;
                     }
 
