@@ -200,6 +200,53 @@ public class StopTests
         });
     }
 
+    /// <summary>A server that, once its exit has begun (its mailbox is closed), is sent a second stop.</summary>
+    private sealed class StoppedTwice : GenServer
+    {
+        /// <summary>What the second stop saw when it completed: its error, and whether the server was still there.</summary>
+        public TaskCompletionSource<Task<(Exception? Error, bool Alive, Pid? Holder)>> SecondStop { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ValueTask InitAsync(GenServerContext context)
+        {
+            PartisanNode node = context.Node;
+            Pid self = context.Self;
+            context.Process.Stopping.Register(() => SecondStop.TrySetResult(GenServer.StopAsync(node, ProcessRef.ForName("twice", node.Name)).ContinueWith(
+                stop => (stop.Exception?.InnerException, node.IsAlive(self), node.WhereIs("twice")),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default)));
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_stop_that_reaches_a_server_already_exiting_fails_with_noproc_only_after_it_is_gone()
+    {
+        await using var nodes = new TestNodes();
+        PartisanNode node = await nodes.StartAsync();
+        var problems = new List<string>();
+
+        for (int round = 0; round < 50; round++)
+        {
+            var server = new StoppedTwice();
+            Pid pid = await GenServer.StartAsync(node, () => server, "twice");
+            await GenServer.StopAsync(node, pid);
+            (Exception? error, bool alive, Pid? holder) = await await server.SecondStop.Task;
+
+            if (error is not CalleeDownException { Reason.Kind: "noproc" })
+            {
+                problems.Add($"round {round}: the second stop ended with {error?.ToString() ?? "success"}, not noproc");
+            }
+
+            if (alive || holder is not null)
+            {
+                problems.Add($"round {round}: the second stop failed while {pid} was alive: {alive}, registered: {holder}");
+            }
+        }
+
+        AssertNoProblems(problems, 50);
+    }
+
     [Fact]
     public async Task GenStatem_StopAsync_returns_after_the_machine_is_dead_and_its_name_is_free()
     {
