@@ -75,7 +75,15 @@ public abstract class GenServer : IGenServer
         return node.Cast(server, request, options);
     }
 
-    /// <summary>Stops <paramref name="server"/> with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+    /// <summary>
+    /// Stops <paramref name="server"/> with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited
+    /// (OTP's <c>gen_server:stop</c>): when the task completes, terminate has run, the pid is dead and the name is
+    /// unregistered on the server's node, so a new server can be started under that name at once.
+    /// </summary>
+    /// <exception cref="CalleeDownException">The server did not exist (<c>noproc</c>), its node is down (<c>noconnection</c>),
+    /// or it exited with another reason than <paramref name="reason"/> (its terminate threw, or it was killed meanwhile);
+    /// <see cref="CalleeDownException.Reason"/> is that reason. The server is gone in every case.</exception>
+    /// <exception cref="CallTimeoutException">It had not exited within <paramref name="timeout"/> (default: no limit).</exception>
     public static Task StopAsync(PartisanNode node, ProcessRef server, ExitReason? reason = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -100,7 +108,6 @@ public abstract class GenServer : IGenServer
 
         started.TrySetResult(process.Self);
         ExitReason reason = ExitReason.Normal;
-        CallHandle? stopper = null;
         try
         {
             while (context.StopReason is null)
@@ -109,7 +116,7 @@ public abstract class GenServer : IGenServer
                 switch (message)
                 {
                     case CallRequest { Request: StopRequest stop } call:
-                        stopper = process.Node.HandleFor(call);
+                        StopReply.AfterExit(process, process.Node.HandleFor(call), stop.Reason);
                         context.Stop(stop.Reason);
                         break;
                     case CallRequest call:
@@ -145,7 +152,6 @@ public abstract class GenServer : IGenServer
         }
 
         context.FailOutstanding(reason);
-        stopper?.Reply(null);
         if (reason != ExitReason.Normal)
         {
             process.Exit(reason);

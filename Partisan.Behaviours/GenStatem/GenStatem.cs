@@ -33,7 +33,13 @@ public static class GenStatem
     public static bool Cast(PartisanNode node, ProcessRef machine, object request, ForwardOptions options = default) =>
         GenServer.Cast(node, machine, request, options);
 
-    /// <summary>Stops the machine with <paramref name="reason"/> and waits until it has terminated.</summary>
+    /// <summary>
+    /// Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited (OTP's
+    /// <c>gen_statem:stop</c>): when the task completes, terminate has run, the pid is dead and the name is unregistered.
+    /// </summary>
+    /// <exception cref="CalleeDownException">The machine did not exist, its node is down, or it exited with another reason
+    /// than <paramref name="reason"/> (see <see cref="GenServer.StopAsync"/>).</exception>
+    /// <exception cref="CallTimeoutException">It had not exited within <paramref name="timeout"/> (default: no limit).</exception>
     public static Task StopAsync(PartisanNode node, ProcessRef machine, ExitReason? reason = null, TimeSpan? timeout = null) =>
         GenServer.StopAsync(node, machine, reason, timeout);
 }

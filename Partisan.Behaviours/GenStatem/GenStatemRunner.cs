@@ -72,10 +72,9 @@ internal sealed class GenStatemRunner<TState, TData>
 
         started.TrySetResult(_process.Self);
         ExitReason reason;
-        CallHandle stopper = default;
         try
         {
-            reason = await LoopAsync(machine, machine.StateEnter, h => stopper = h).ConfigureAwait(false);
+            reason = await LoopAsync(machine, machine.StateEnter).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_process.Stopping.IsCancellationRequested)
         {
@@ -110,18 +109,13 @@ internal sealed class GenStatemRunner<TState, TData>
             handle.FailExited(reason);
         }
 
-        if (stopper.IsValid)
-        {
-            stopper.Reply(null);
-        }
-
         if (reason != ExitReason.Normal)
         {
             _process.Exit(reason);
         }
     }
 
-    private async Task<ExitReason> LoopAsync(IGenStatem<TState, TData> machine, bool stateEnter, Action<CallHandle> onStop)
+    private async Task<ExitReason> LoopAsync(IGenStatem<TState, TData> machine, bool stateEnter)
     {
         if (stateEnter)
         {
@@ -146,7 +140,7 @@ internal sealed class GenStatemRunner<TState, TData>
                 switch (message)
                 {
                     case CallRequest { Request: StopRequest stop } call:
-                        onStop(_process.Node.HandleFor(call));
+                        StopReply.AfterExit(_process, _process.Node.HandleFor(call), stop.Reason);
                         return stop.Reason;
                     case CallRequest call:
                         CallHandle from = _process.Node.HandleFor(call);

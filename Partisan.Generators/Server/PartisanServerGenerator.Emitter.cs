@@ -352,9 +352,10 @@ public sealed partial class PartisanServerGenerator
 
             w.WriteLine($$"""
 
-                /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+                /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
                 /// <param name="reason">The exit reason.</param>
                 /// <param name="timeout">How long to wait (default: no limit).</param>
+                /// <exception cref="{{Partisan}}CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
                 public {{Tasks}}Task StopAsync({{Partisan}}ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
                     {{Behaviours}}GenServer.StopAsync(this.Node, this.Server, reason, timeout);
 

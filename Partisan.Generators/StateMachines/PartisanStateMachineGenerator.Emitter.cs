@@ -435,7 +435,8 @@ public sealed partial class PartisanStateMachineGenerator
 
             w.WriteLine();
             w.WriteLine($$"""
-                /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+                /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
+                /// <exception cref="{{Partisan}}CalleeDownException">The machine was not there, or it exited with another reason (its terminate threw).</exception>
                 public {{Tasks}}Task StopAsync({{Partisan}}ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
                     {{Behaviours}}GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
 

@@ -6,7 +6,7 @@ namespace Partisan.Calls;
 /// Request/reply for one node: the calls it is waiting on, by tag. No monitor or temporary process is
 /// made per call; instead a call fails promptly because (1) a node that cannot deliver a
 /// <see cref="CallRequest"/> answers <c>noproc</c>, (2) a process that exits fails the calls still in its
-/// mailbox, and behaviours fail the calls they hold, and (3) when a node goes down every call to it fails
+/// mailbox (and, once it is gone, those that reached it while it was exiting), and behaviours fail the calls they hold, and (3) when a node goes down every call to it fails
 /// with <c>noconnection</c>. A reply after the timeout finds no entry and is dropped.
 /// </summary>
 internal sealed class CallManager

@@ -15,7 +15,11 @@ public sealed record CallRequest(Ref Tag, object Request);
 /// <param name="Request">The request.</param>
 public sealed record CastRequest(object Request);
 
-/// <summary>Asks a behaviour (a GenServer or state machine) to stop with <see cref="Reason"/> and reply once it has terminated (OTP's <c>gen:stop</c>).</summary>
+/// <summary>
+/// Asks a behaviour (a GenServer or state machine) to stop with <see cref="Reason"/> (OTP's <c>gen:stop</c>). The reply
+/// comes once the process has exited (terminate ran, the node removed its pid and name); a failure with the reason it
+/// exited with if that is not <see cref="Reason"/>.
+/// </summary>
 /// <param name="Reason">The exit reason to stop with.</param>
 public sealed record StopRequest(ExitReason Reason);
 

@@ -278,22 +278,54 @@ public sealed class PartisanNode : IAsyncDisposable
         }
 
         ExitReason final = process.Reason ?? reason;
-        _processes.Remove(process.Pid.Id);
+
+        // The name goes first: whoever finds the pid gone (a send, a call or a monitor by name failing) finds the
+        // name free too, so a noproc never comes back while the dead process still holds its name.
         if (process.Name is not null)
         {
             _processes.Unregister(process.Name, process.Pid);
         }
 
+        _processes.Remove(process.Pid.Id);
         Monitors.ProcessExited(process.Pid, final);
         while (process.Mailbox.TryRead(out object? unread))
         {
             if (unread is CallRequest call)
             {
-                Calls.SendFailure(call.Tag, final.IsNormal ? ExitReason.NoProc : final, null, null);
+                Calls.SendFailure(call.Tag, CallFailureReason(final), null, null);
             }
         }
 
         process.CompleteExit();
+    }
+
+    /// <summary>What a call that a process exiting with <paramref name="exit"/> never handled fails with.</summary>
+    private static ExitReason CallFailureReason(ExitReason exit) => exit.IsNormal ? ExitReason.NoProc : exit;
+
+    /// <summary>
+    /// A call that reaches a process whose mailbox is already closed (it is exiting, its clean-up not yet done) fails
+    /// like the calls left in its mailbox, but only once its exit is complete: failing it at once let the caller see
+    /// noproc while the process was still alive and named (a second stop, or a call racing a stop, issue 10). OTP's
+    /// call monitor likewise fires only after the process is dead.
+    /// </summary>
+    private bool FailAfterExit(IMessageTarget target, object message)
+    {
+        if (message is not CallRequest call || target is not LocalProcess process)
+        {
+            return false;
+        }
+
+        process.Exited.ContinueWith(
+            static (exited, state) =>
+            {
+                var (node, tag) = ((PartisanNode, Ref))state!;
+                node.Calls.SendFailure(tag, CallFailureReason(exited.Result), null, null);
+            },
+            (this, call.Tag),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return true;
     }
 
     /// <summary>Registers <paramref name="pid"/> (a local process) as <paramref name="name"/>.</summary>
@@ -392,12 +424,20 @@ public sealed class PartisanNode : IAsyncDisposable
 
     internal bool DeliverLocal(ProcessRef target, object message)
     {
+        IMessageTarget? found;
         if (target.IsPid)
         {
-            return target.Node == Name && _processes.TryGet(target.Id, out IMessageTarget? t) && t.Post(message);
+            if (target.Node != Name || !_processes.TryGet(target.Id, out found))
+            {
+                return false;
+            }
+        }
+        else if (!TryResolveLocal(target, out Pid pid) || !_processes.TryGet(pid.Id, out found))
+        {
+            return false;
         }
 
-        return TryResolveLocal(target, out Pid pid) && _processes.TryGet(pid.Id, out IMessageTarget? named) && named.Post(message);
+        return found.Post(message) || FailAfterExit(found, message);
     }
 
     internal void SendCallControl(NodeName node, object message, long key) =>

@@ -27,6 +27,12 @@ public sealed class ProcessContext
     /// <summary>Cancelled when the process is told to exit or the node stops.</summary>
     public CancellationToken Stopping => _process.Stopping;
 
+    /// <summary>
+    /// Completes with the final exit reason once the node has cleaned up after this process: it is out of the
+    /// process table, its name is unregistered, its monitors have fired and its mailbox is drained.
+    /// </summary>
+    internal Task<ExitReason> Exited => _process.Exited;
+
     /// <summary>Waits for the next message.</summary>
     public ValueTask<object> ReceiveAsync(CancellationToken cancellationToken = default)
     {

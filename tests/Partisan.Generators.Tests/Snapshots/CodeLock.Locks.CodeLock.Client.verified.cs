@@ -42,7 +42,8 @@ namespace Locks
         public global::System.Threading.Tasks.Task<int> CodeLengthAsync(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
             global::Partisan.Behaviours.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Locks.CodeLock.CodeLengthEvent(), timeout, cancellationToken);
 
-        /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+        /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
+        /// <exception cref="global::Partisan.CalleeDownException">The machine was not there, or it exited with another reason (its terminate threw).</exception>
         public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
             global::Partisan.Behaviours.GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
 

@@ -336,9 +336,10 @@ namespace Demo
         /// <summary>Casts to <c>Counter.Reset</c> (fire and forget). False when the server's node is unknown or down (the request is dropped).</summary>
         public bool Reset() => this.Node.Cast(this.Server, new global::Demo.Counter.ResetRequest(), this.Options);
 
-        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
         /// <param name="reason">The exit reason.</param>
         /// <param name="timeout">How long to wait (default: no limit).</param>
+        /// <exception cref="global::Partisan.CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
         public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
             global::Partisan.Behaviours.GenServer.StopAsync(this.Node, this.Server, reason, timeout);
 

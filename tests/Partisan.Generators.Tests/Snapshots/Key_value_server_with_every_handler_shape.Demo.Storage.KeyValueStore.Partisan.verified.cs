@@ -492,9 +492,10 @@ namespace Demo.Storage
         /// <param name="value">The <c>value</c> argument.</param>
         public bool Put(string key, string value) => this.Node.Cast(this.Server, new global::Demo.Storage.KeyValueStore.PutRequest(key, value), this.Options);
 
-        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has terminated.</summary>
+        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
         /// <param name="reason">The exit reason.</param>
         /// <param name="timeout">How long to wait (default: no limit).</param>
+        /// <exception cref="global::Partisan.CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
         public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
             global::Partisan.Behaviours.GenServer.StopAsync(this.Node, this.Server, reason, timeout);
 
