@@ -1,0 +1,74 @@
+using Partisan.Tests.Support;
+using Partisan.Transport;
+
+namespace Partisan.Tests.Cluster;
+
+/// <summary>Faults inside the connection layer (issue 11, bugs 1 and 2): each must end in a closed, redialed slot, never a dead one.</summary>
+public class ConnectionFaultTests
+{
+    private static async Task<(PartisanNode Lower, PartisanNode Higher, FaultyTransport Faults)> PairAsync(TestNodes nodes)
+    {
+        var faults = new FaultyTransport(new TcpTransport());
+        PartisanNode lower = await nodes.StartAsync("a", o => o.Transport = faults);
+        PartisanNode higher = await nodes.StartAsync("b");
+        Assert.True(lower.Name < higher.Name);
+        await higher.JoinAsync(lower.ListenAddresses[0]);
+        await Eventually.True(() => TestNodes.AllSee([lower, higher]), "the pair is connected");
+        return (lower, higher, faults);
+    }
+
+    [Fact]
+    public async Task A_redial_reset_after_the_challenge_whose_disposal_throws_is_retried_and_the_channel_comes_back()
+    {
+        await using var nodes = new TestNodes();
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        var probe = Probe.Start(higher, "inbox");
+        faults.FailDialsAfterChallenge(2);
+
+        lower.Connections.OpenConnections().Single(c => c.Peer.Name == higher.Name && c.ChannelName == ChannelOptions.DefaultName).Close("killed_by_test");
+
+        await Eventually.True(() => Volatile.Read(ref faults.FailedDials) >= 1, "a redial fails after the challenge");
+        await Eventually.True(() => lower.IsFullyConnected(higher.Name) && higher.IsFullyConnected(lower.Name), "the default channel is back");
+        Assert.True(lower.Send(ProcessRef.ForName("inbox", higher.Name), "after the fault"));
+        Assert.Equal("after the fault", await probe.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_join_whose_handshake_fails_and_whose_disposal_throws_reports_the_handshake_error()
+    {
+        await using var nodes = new TestNodes();
+        var faults = new FaultyTransport(new TcpTransport());
+        PartisanNode joiner = await nodes.StartAsync("a", o => o.Transport = faults);
+        PartisanNode seed = await nodes.StartAsync("b");
+        faults.FailDialsAfterChallenge(1);
+
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => joiner.JoinAsync(seed.ListenAddresses[0]));
+
+        Assert.Contains("reset after the Challenge", error.Message);
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_in_a_connection_reader_closes_that_connection_and_it_is_redialed()
+    {
+        await using var nodes = new TestNodes();
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        var atLower = Probe.Start(lower, "inbox");
+        var downs = 0;
+        using IDisposable subscription = lower.OnDown((_, _) => Interlocked.Increment(ref downs));
+
+        faults.ThrowInNextRead();
+        Assert.True(higher.Send(ProcessRef.ForName("inbox", lower.Name), "wake the reader"));
+        await Eventually.True(() => Volatile.Read(ref faults.ReadsFailed) == 1, "a reader fails unexpectedly");
+
+        await Eventually.True(() => lower.IsFullyConnected(higher.Name) && higher.IsFullyConnected(lower.Name), "every slot is served again");
+        Assert.True(higher.Send(ProcessRef.ForName("inbox", lower.Name), "after the fault"));
+        object received = await atLower.NextAsync();
+        if (received is "wake the reader")
+        {
+            received = await atLower.NextAsync();
+        }
+
+        Assert.Equal("after the fault", received);
+        await Eventually.True(() => lower.Metrics.Connections == lower.Connections.OpenConnections().Count, "no zombie connection is counted open");
+    }
+}

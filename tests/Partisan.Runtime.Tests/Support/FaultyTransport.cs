@@ -1,0 +1,120 @@
+using System.IO.Pipelines;
+using Partisan.Transport;
+
+namespace Partisan.Tests.Support;
+
+/// <summary>
+/// Wraps a transport to inject the faults an outside harness found: a dial reset right after the peer's
+/// Challenge whose disposal then throws, and an unexpected exception inside a connection's reader.
+/// </summary>
+internal sealed class FaultyTransport(ITransport inner) : ITransport
+{
+    private int _failDialsAfterChallenge;
+    private int _throwInNextRead;
+
+    /// <summary>The next <paramref name="count"/> dials fail writing their Auth frame, and disposing them throws.</summary>
+    public void FailDialsAfterChallenge(int count) => Volatile.Write(ref _failDialsAfterChallenge, count);
+
+    /// <summary>The next read on any connection throws <see cref="ArgumentOutOfRangeException"/>.</summary>
+    public void ThrowInNextRead() => Volatile.Write(ref _throwInNextRead, 1);
+
+    public int FailedDials;
+
+    public int ReadsFailed;
+
+    public ValueTask<ITransportListener> ListenAsync(ListenAddress address, Func<ITransportConnection, Task> onAccepted, CancellationToken cancellationToken) =>
+        inner.ListenAsync(address, connection => onAccepted(new Connection(this, connection, failAfterChallenge: false)), cancellationToken);
+
+    public async ValueTask<ITransportConnection> ConnectAsync(ListenAddress address, CancellationToken cancellationToken)
+    {
+        ITransportConnection connection = await inner.ConnectAsync(address, cancellationToken);
+        bool fail = Interlocked.Decrement(ref _failDialsAfterChallenge) >= 0;
+        if (!fail)
+        {
+            Interlocked.Increment(ref _failDialsAfterChallenge);
+        }
+
+        return new Connection(this, connection, fail);
+    }
+
+    private sealed class Connection : ITransportConnection
+    {
+        private readonly ITransportConnection _inner;
+        private readonly bool _failAfterChallenge;
+
+        public Connection(FaultyTransport owner, ITransportConnection inner, bool failAfterChallenge)
+        {
+            _inner = inner;
+            _failAfterChallenge = failAfterChallenge;
+            Input = new Reader(owner, inner.Input);
+            Output = new Writer(owner, inner.Output, failAfterChallenge);
+        }
+
+        public PipeReader Input { get; }
+
+        public PipeWriter Output { get; }
+
+        public string RemoteEndPoint => _inner.RemoteEndPoint;
+
+        public void Abort() => _inner.Abort();
+
+        public async ValueTask DisposeAsync()
+        {
+            await _inner.DisposeAsync();
+            if (_failAfterChallenge)
+            {
+                throw new InvalidOperationException("Output.CompleteAsync() on an aborted socket (injected).");
+            }
+        }
+    }
+
+    private sealed class Reader(FaultyTransport owner, PipeReader inner) : PipeReader
+    {
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
+            Interlocked.Exchange(ref owner._throwInNextRead, 0) == 1
+                ? Fail()
+                : inner.ReadAsync(cancellationToken);
+
+        private ValueTask<ReadResult> Fail()
+        {
+            Interlocked.Increment(ref owner.ReadsFailed);
+            throw new ArgumentOutOfRangeException("cancellationToken", "Injected: the read failed unexpectedly.");
+        }
+
+        public override bool TryRead(out ReadResult result) => inner.TryRead(out result);
+    }
+
+    private sealed class Writer(FaultyTransport owner, PipeWriter inner, bool failAfterChallenge) : PipeWriter
+    {
+        private int _flushes;
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            if (failAfterChallenge && ++_flushes == 2)
+            {
+                Interlocked.Increment(ref owner.FailedDials);
+                throw new IOException("Injected: the connection was reset after the Challenge.");
+            }
+
+            return inner.FlushAsync(cancellationToken);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+    }
+}
