@@ -17,7 +17,7 @@ internal sealed partial class ConnectionManager
                 ValidateInbound,
                 async request =>
                 {
-                    (PeerConnection? connection, (HandshakeFailure, string)? refusal) = await _loop.InvokeAsync(() => DecideInbound(request, transport)).ConfigureAwait(false);
+                    (PeerConnection? connection, (HandshakeFailure, string)? refusal) = await _loop.InvokeUrgentAsync(() => DecideInbound(request, transport)).ConfigureAwait(false);
                     reserved = connection;
                     return refusal;
                 },

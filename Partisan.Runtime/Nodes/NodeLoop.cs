@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Partisan.Diagnostics;
@@ -7,10 +8,14 @@ namespace Partisan;
 /// <summary>
 /// The node's control loop: one task on which connection and overlay state change, one work item at a
 /// time, so neither needs locks. Senders never wait on it; they read snapshots the loop publishes.
+/// Urgent work (deciding an inbound handshake) runs before the normal queue, so a backlog of gossip never
+/// makes a handshake time out.
 /// </summary>
 internal sealed class NodeLoop
 {
+    private static readonly Func<Task> Wake = static () => Task.CompletedTask;
     private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Func<Task>> _urgent = new();
     private readonly ILogger _logger;
     private Task? _run;
 
@@ -21,17 +26,55 @@ internal sealed class NodeLoop
 
     private async Task RunAsync()
     {
-        await foreach (Func<Task> work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (await _work.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (_urgent.TryDequeue(out Func<Task>? next) || _work.Reader.TryRead(out next))
+            {
+                await RunQuietly(next).ConfigureAwait(false);
+            }
+        }
+
+        while (_urgent.TryDequeue(out Func<Task>? left))
+        {
+            await RunQuietly(left).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunQuietly(Func<Task> work)
+    {
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.LoopWorkFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>Runs <paramref name="function"/> on the loop before any queued normal work, and completes with its result.</summary>
+    public Task<T> InvokeUrgentAsync<T>(Func<T> function)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _urgent.Enqueue(() =>
         {
             try
             {
-                await work().ConfigureAwait(false);
+                done.TrySetResult(function());
             }
             catch (Exception ex)
             {
-                Log.LoopWorkFailed(_logger, ex);
+                done.TrySetException(ex);
             }
+
+            return Task.CompletedTask;
+        });
+        if (!_work.Writer.TryWrite(Wake))
+        {
+            done.TrySetException(new ObjectDisposedException(nameof(PartisanNode), "The node has stopped."));
         }
+
+        return done.Task;
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop later; false once the loop has stopped.</summary>
