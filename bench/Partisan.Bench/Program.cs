@@ -5,16 +5,20 @@ using Partisan.Bench;
 
 // Partisan.Bench: two OS processes on 127.0.0.1 (it starts the second one itself); see bench/README.md.
 //   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
+//   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
     usage: Partisan.Bench [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
                           [--counters] [--delay-ms N] [--window BYTES]
+           Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
       --scale X       multiply every message count and time limit (default 1)
       --counters      also report GC, allocation, thread-pool and CPU figures per message, both processes
       --delay-ms N    latency scenario: delay of the proxy each way (default 10, so 20 ms RTT)
       --window BYTES  latency scenario / proxy: bytes in flight per connection and direction (default 4194304)
+      --nodes N       converge scenario: full-mesh nodes in this process, all joining at once (default 64)
+      --memory        converge scenario: over the in-memory transport instead of TCP on 127.0.0.1
     """;
 
 BenchTypes.Register();
@@ -34,6 +38,8 @@ double scale = 1.0;
 bool counters = false;
 double delayMs = 10;
 int window = 4 * 1024 * 1024;
+int convergeNodes = 64;
+bool memory = false;
 for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Length; i++)
 {
     string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -54,6 +60,12 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
         case "--window" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int w) && w >= 1024:
             window = w;
             break;
+        case "--nodes" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int n) && n >= 2:
+            convergeNodes = n;
+            break;
+        case "--memory":
+            memory = true;
+            break;
         case "-h" or "--help":
             Console.WriteLine(Usage);
             return 0;
@@ -63,7 +75,7 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "hol" or "latency" or "call" or "all") || (jsonPath is null && args.Contains("--json")))
+if (part is not ("pingpong" or "throughput" or "hol" or "latency" or "call" or "converge" or "all") || (jsonPath is null && args.Contains("--json")))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -131,6 +143,12 @@ try
             results.Add(await Measure(session, () => Scenarios.LatencyCaseAsync(session, size, BenchChannels.Single, 1, keys, duration), "n"));
             results.Add(await Measure(session, () => Scenarios.LatencyCaseAsync(session, size, BenchChannels.Parallel, BenchChannels.ParallelConnections, keys, duration), "n"));
         }
+    }
+
+    if (part == "converge")
+    {
+        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(30, convergeNodes * scale));
+        results.Add(await Converge.RunAsync(convergeNodes, memory, limit, TimeSpan.FromSeconds(Math.Max(2, 10 * scale))));
     }
 
     if (all || part == "call")
