@@ -24,6 +24,12 @@ internal sealed class OutboundFrame
     /// <summary>The partition hash (monotonic channels replace pending frames with the same one).</summary>
     public long Key { get; set; }
 
+    /// <summary>
+    /// Nonzero for a frame that makes earlier frames with the same value obsolete (an overlay's whole view): a queue
+    /// that supersedes replaces one still waiting with it. Zero for every other frame.
+    /// </summary>
+    public long SupersedeKey { get; set; }
+
     /// <summary>True for the frame that ends a connection gracefully once everything before it is written.</summary>
     public bool IsGoodbye { get; set; }
 
@@ -51,6 +57,7 @@ internal sealed class OutboundFrame
 
         frame.Body.Reset();
         frame.Key = 0;
+        frame.SupersedeKey = 0;
         frame.IsGoodbye = false;
         frame.State = Queued;
         if (Interlocked.Increment(ref _pooled) <= 4096)

@@ -176,27 +176,40 @@ internal class OutboundQueue
 }
 
 /// <summary>
-/// A queue for monotonic channels: a new frame with the same partition key replaces one still waiting,
-/// so only the newest value per key is sent (latest-wins load shedding; nothing is dropped that was
-/// not superseded).
+/// A queue where a new frame replaces an older one with the same key still waiting, so only the newest value per
+/// key is sent (latest-wins load shedding; nothing is dropped that was not superseded). On a monotonic channel
+/// the key is every frame's partition key; on the membership channel only frames with a
+/// <see cref="OutboundFrame.SupersedeKey"/> (an overlay's whole view) replace each other, and the rest queue as usual.
 /// </summary>
 internal sealed class MonotonicOutboundQueue : OutboundQueue
 {
     private readonly Dictionary<long, OutboundFrame> _latest = new();
     private readonly Lock _gate = new();
+    private readonly bool _everyFrame;
 
-    public MonotonicOutboundQueue(long maxPendingBytes)
-        : base(maxPendingBytes)
-    {
-    }
+    /// <param name="maxPendingBytes">The byte limit.</param>
+    /// <param name="everyFrame">True: every frame supersedes by its partition key (a monotonic channel). False: only frames with a <see cref="OutboundFrame.SupersedeKey"/>, by that key.</param>
+    public MonotonicOutboundQueue(long maxPendingBytes, bool everyFrame = true)
+        : base(maxPendingBytes) => _everyFrame = everyFrame;
 
     public int Superseded { get; private set; }
 
+    private bool Tracks(OutboundFrame frame, out long key)
+    {
+        key = _everyFrame ? frame.Key : frame.SupersedeKey;
+        return _everyFrame || key != 0;
+    }
+
     public override bool TryEnqueue(OutboundFrame frame)
     {
+        if (!Tracks(frame, out long key))
+        {
+            return base.TryEnqueue(frame);
+        }
+
         lock (_gate)
         {
-            if (_latest.TryGetValue(frame.Key, out OutboundFrame? older) &&
+            if (_latest.TryGetValue(key, out OutboundFrame? older) &&
                 Interlocked.CompareExchange(ref older.State, OutboundFrame.Superseded, OutboundFrame.Queued) == OutboundFrame.Queued)
             {
                 Superseded++;
@@ -207,7 +220,7 @@ internal sealed class MonotonicOutboundQueue : OutboundQueue
                 return false;
             }
 
-            _latest[frame.Key] = frame;
+            _latest[key] = frame;
             return true;
         }
     }
@@ -223,11 +236,14 @@ internal sealed class MonotonicOutboundQueue : OutboundQueue
 
             if (Interlocked.CompareExchange(ref frame.State, OutboundFrame.Taken, OutboundFrame.Queued) == OutboundFrame.Queued)
             {
-                lock (_gate)
+                if (Tracks(frame, out long key))
                 {
-                    if (_latest.TryGetValue(frame.Key, out OutboundFrame? current) && ReferenceEquals(current, frame))
+                    lock (_gate)
                     {
-                        _latest.Remove(frame.Key);
+                        if (_latest.TryGetValue(key, out OutboundFrame? current) && ReferenceEquals(current, frame))
+                        {
+                            _latest.Remove(key);
+                        }
                     }
                 }
 

@@ -18,31 +18,49 @@ internal sealed partial class ConnectionManager
         long next = long.MaxValue;
         foreach (PeerConnectionSet set in _peers.Values)
         {
-            if (!set.Wanted && !set.OnDemand)
+            next = Math.Min(next, DialDue(set, now));
+        }
+
+        ScheduleRedial(next);
+    }
+
+    /// <summary>Dials the empty slots of <paramref name="set"/> alone (a peer just wanted or needed). Loop only.</summary>
+    private void EnsureConnections(PeerConnectionSet set)
+    {
+        if (!_stopped)
+        {
+            ScheduleRedial(DialDue(set, _time.GetTimestamp()));
+        }
+    }
+
+    // Dials the slots of a wanted or on-demand set whose backoff has passed; returns when the next one is due.
+    private long DialDue(PeerConnectionSet set, long now)
+    {
+        long next = long.MaxValue;
+        if (!set.Wanted && !set.OnDemand)
+        {
+            return next;
+        }
+
+        foreach (ConnectionSlot slot in set.AllSlots)
+        {
+            if (slot.Current is not null || slot.Dialing)
             {
                 continue;
             }
 
-            foreach (ConnectionSlot slot in set.AllSlots)
+            if (now >= slot.NextDialAt)
             {
-                if (slot.Current is not null || slot.Dialing)
-                {
-                    continue;
-                }
-
-                if (now >= slot.NextDialAt)
-                {
-                    slot.Dialing = true;
-                    _ = DialAsync(set, slot);
-                }
-                else if (slot.NextDialAt < next)
-                {
-                    next = slot.NextDialAt;
-                }
+                slot.Dialing = true;
+                _ = DialAsync(set, slot);
+            }
+            else if (slot.NextDialAt < next)
+            {
+                next = slot.NextDialAt;
             }
         }
 
-        ScheduleRedial(next);
+        return next;
     }
 
     /// <summary>Arms the redial timer for <paramref name="at"/> unless one is armed for earlier (so a redial waits for its own delay, not the next gossip tick).</summary>
@@ -290,7 +308,7 @@ internal sealed partial class ConnectionManager
             return;
         }
 
-        PeerConnectionSet set = GetOrAdd(peer, wanted: false);
+        PeerConnectionSet set = GetOrAdd(peer, wanted: false, out _);
         ConnectionSlot slot = set.Channels[ChannelOptions.MembershipName].Slots[0];
         if (slot.Current is { IsClosed: false })
         {

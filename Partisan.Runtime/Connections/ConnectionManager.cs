@@ -37,6 +37,7 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     private volatile FrozenDictionary<NodeName, PeerConnectionSet> _table = FrozenDictionary<NodeName, PeerConnectionSet>.Empty;
     private volatile NodeName[] _connected = [];
     private ITimer? _housekeeping;
+    private ITimer? _keepAliveTicker;
     private ITimer? _redial;
     private long _redialAt = long.MaxValue;
     private bool _stopped;
@@ -104,6 +105,12 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
         SecretKey = secretKey;
         _handshake = new HandshakeSettings(spec, secretKey, _options.HandshakeTimeout, _codec.Context, _time);
         _housekeeping ??= _time.CreateTimer(static s => ((ConnectionManager)s!)._loop.Post(((ConnectionManager)s!).Housekeeping), this, _options.GossipInterval, _options.GossipInterval);
+        if (_options.KeepAlive.Enabled && _keepAliveTicker is null)
+        {
+            KeepAliveOptions keepAlive = _options.KeepAlive;
+            TimeSpan period = keepAlive.Interval < keepAlive.IdleTimeout ? keepAlive.Interval : keepAlive.IdleTimeout;
+            _keepAliveTicker = _time.CreateTimer(static s => ((ConnectionManager)s!).KeepAliveTick(), this, period, period);
+        }
     }
 
     // ---------------------------------------------------------------- what the overlay wants
@@ -111,14 +118,20 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     /// <summary>Keeps every slot to <paramref name="spec"/> connected (a neighbour). Loop only.</summary>
     public void Want(NodeSpec spec)
     {
-        PeerConnectionSet set = GetOrAdd(spec, wanted: true);
+        PeerConnectionSet set = GetOrAdd(spec, wanted: true, out bool changed);
         if (!set.Wanted)
         {
             set.Wanted = true;
+            changed = true;
             PublishConnected();
         }
 
-        EnsureConnections();
+        // Wanting a peer that is already wanted and known changes nothing: the overlay runner calls this for every
+        // neighbour after every overlay call, so it must cost O(1), not a walk over every slot of every peer.
+        if (changed)
+        {
+            EnsureConnections(set);
+        }
     }
 
     /// <summary>Stops keeping <paramref name="node"/> connected: its connections close after what is queued. Loop only.</summary>
@@ -135,11 +148,11 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     /// <summary>The set for <paramref name="spec"/>, added (not wanted) if absent, dialed because something is sent to it. Loop only.</summary>
     public PeerConnectionSet OnDemand(NodeSpec spec)
     {
-        PeerConnectionSet set = GetOrAdd(spec, wanted: false);
+        PeerConnectionSet set = GetOrAdd(spec, wanted: false, out _);
         if (!set.Wanted)
         {
             set.OnDemand = true;
-            EnsureConnections();
+            EnsureConnections(set);
         }
 
         return set;
@@ -166,8 +179,9 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
         Publish();
     }
 
-    private PeerConnectionSet GetOrAdd(NodeSpec spec, bool wanted)
+    private PeerConnectionSet GetOrAdd(NodeSpec spec, bool wanted, out bool changed)
     {
+        changed = true;
         if (!_peers.TryGetValue(spec.Name, out PeerConnectionSet? set))
         {
             set = new PeerConnectionSet(spec, wanted, _channels, _options.MaxPendingBytesPerConnection);
@@ -177,6 +191,10 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
         else if (spec.Incarnation > set.Spec.Incarnation)
         {
             NewIncarnation(set, spec);
+        }
+        else
+        {
+            changed = false;
         }
 
         return set;
@@ -362,6 +380,19 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
         return open;
     }
 
+    // On a timer thread: every connection of the published table gets its keep-alive check (one timer a node: with
+    // thousands of connections, one timer each cost more than the pings).
+    private void KeepAliveTick()
+    {
+        foreach (PeerConnectionSet set in _table.Values)
+        {
+            foreach (ConnectionSlot slot in set.AllSlots)
+            {
+                slot.Current?.KeepAliveTick();
+            }
+        }
+    }
+
     /// <summary>Waits (up to <paramref name="limit"/>) until nothing is queued on open connections.</summary>
     public async Task DrainAsync(TimeSpan limit)
     {
@@ -391,6 +422,11 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     /// <summary>Stops listening, says goodbye on every connection, and waits (bounded) for them to end.</summary>
     public async ValueTask StopAsync()
     {
+        if (_keepAliveTicker is not null)
+        {
+            await _keepAliveTicker.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_housekeeping is not null)
         {
             await _housekeeping.DisposeAsync().ConfigureAwait(false);

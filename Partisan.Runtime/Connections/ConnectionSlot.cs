@@ -14,7 +14,9 @@ internal sealed class ConnectionSlot
         Peer = peer;
         Channel = channel;
         Index = index;
-        Queue = channel.Monotonic ? new MonotonicOutboundQueue(maxPendingBytes) : new OutboundQueue(maxPendingBytes);
+        Queue = channel.Monotonic ? new MonotonicOutboundQueue(maxPendingBytes)
+            : channel.Name == ChannelOptions.MembershipName ? new MonotonicOutboundQueue(maxPendingBytes, everyFrame: false)
+            : new OutboundQueue(maxPendingBytes);
     }
 
     public NodeName Peer { get; }

@@ -45,7 +45,7 @@ internal sealed class PeerConnection
     private int _pingsUnanswered;
     private string? _closeReason;
     private volatile bool _retiring;
-    private ITimer? _keepAliveTimer;
+    private volatile bool _started;
     private Task? _run;
 
     public PeerConnection(
@@ -115,12 +115,7 @@ internal sealed class PeerConnection
     public void Start(PeerConnection? predecessor = null)
     {
         _metrics.ConnectionOpened();
-        if (_keepAlive.Enabled)
-        {
-            TimeSpan period = _keepAlive.Interval < _keepAlive.IdleTimeout ? _keepAlive.Interval : _keepAlive.IdleTimeout;
-            _keepAliveTimer = _time.CreateTimer(static s => ((PeerConnection)s!).OnKeepAliveTick(), this, period, period);
-        }
-
+        _started = true;
         _run = RunAsync(predecessor);
     }
 
@@ -189,10 +184,6 @@ internal sealed class PeerConnection
         }
 
         Close("connection_closed");
-        if (_keepAliveTimer is not null)
-        {
-            await _keepAliveTimer.DisposeAsync().ConfigureAwait(false);
-        }
 
         try
         {
@@ -490,9 +481,14 @@ internal sealed class PeerConnection
         Slot.Queue.Wake();
     }
 
-    private void OnKeepAliveTick()
+    /// <summary>
+    /// The keep-alive check, called every <see cref="KeepAliveOptions.Interval"/> by the node's one keep-alive timer
+    /// (<see cref="ConnectionManager"/>; one timer a node, not one a connection): pings a connection silent for
+    /// <see cref="KeepAliveOptions.IdleTimeout"/>, closes one silent for <see cref="KeepAliveOptions.DeadAfter"/>.
+    /// </summary>
+    public void KeepAliveTick()
     {
-        if (IsClosed)
+        if (!_started || IsClosed)
         {
             return;
         }

@@ -41,7 +41,7 @@ namespace Partisan.Membership;
 /// other (see <see cref="Create"/>). A state read from the wire is owned by its sender.
 /// </para>
 /// </remarks>
-public sealed class MembershipState : IEquatable<MembershipState>
+public sealed class MembershipState : IEquatable<MembershipState>, Overlays.IOverlaySnapshot
 {
     private readonly NameEntry[] _entries; // sorted by name, each with at least one dot
     private readonly Dot[] _context; // the version vector: one dot per replica, the highest seen, sorted by replica

@@ -17,15 +17,25 @@ public interface IOverlayContext
     /// <summary>A logger for the overlay.</summary>
     ILogger Logger { get; }
 
-    /// <summary>Sends an overlay message to <paramref name="to"/> on the membership channel, dialing it first when there is no connection yet. False when it cannot be queued.</summary>
+    /// <summary>
+    /// Sends an overlay message to <paramref name="to"/> on the membership channel, dialing it first when there is no
+    /// connection yet. False when it cannot be queued: overlay messages stay within the connection's
+    /// <see cref="PartisanOptions.MaxPendingBytesPerConnection"/>, and an overlay must tolerate their loss as it
+    /// tolerates the network's. An <see cref="IOverlaySnapshot"/> replaces an older one still queued for that peer.
+    /// </summary>
     bool Send(NodeSpec to, object message);
 
-    /// <summary>Sends an overlay message to <paramref name="to"/>, a node this node has (or just had) a connection to. False when there is none.</summary>
+    /// <summary>
+    /// Sends an overlay message to <paramref name="to"/>, a node this node has (or just had) a connection to. False when
+    /// there is none or it cannot be queued (as <see cref="Send(NodeSpec, object)"/>).
+    /// </summary>
     bool Send(NodeName to, object message);
 
     /// <summary>
     /// Arms the timer <paramref name="name"/>: <see cref="IOverlay.OnTimer"/> is called after <paramref name="due"/>, then
-    /// every <paramref name="period"/> if one is given. Arming a name again replaces it.
+    /// every <paramref name="period"/> if one is given. Arming a name again replaces it; a tick already due under the old
+    /// arming is dropped. A one-shot timer with a due of zero runs as soon as the node's loop has done the work already
+    /// queued, without the clock: arm it once for a burst of changes to act on them together.
     /// </summary>
     void SetTimer(string name, TimeSpan due, TimeSpan? period = null);
 

@@ -14,7 +14,7 @@ namespace Partisan.Overlays;
 /// a member whose next hop (transitive relay) is connected. Monitors, calls and node callbacks fire on those
 /// transitions only, so on a partial view a member that is not a neighbour is not "down".
 /// </summary>
-internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
+internal sealed partial class OverlayRunner : IOverlayContext, IConnectionEvents
 {
     private readonly NodeLoop _loop;
     private readonly IOverlay _overlay;
@@ -22,7 +22,7 @@ internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
     private readonly Router _router;
     private readonly NodeEvents _events;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, ITimer> _timers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ArmedTimer> _timers = new(StringComparer.Ordinal);
     private readonly HashSet<NodeName> _wanted = new();
     private readonly HashSet<NodeName> _reachable = new();
     private NodeName[] _memberNames = [];
@@ -30,10 +30,11 @@ internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
     private readonly Queue<PendingEvent> _pending = new();
     private string? _resetReason;
     private int _depth;
-    private int _timerGeneration;
     private volatile NodeSpec[] _memberSpecs = [];
     private volatile FrozenDictionary<NodeName, NodeName> _nextHops = FrozenDictionary<NodeName, NodeName>.Empty;
-    private volatile FrozenSet<NodeName> _reachableSnapshot = FrozenSet<NodeName>.Empty;
+    // Never changed once published (readers on any thread): a plain set, cheaper to build than a frozen one, and
+    // rebuilt on every up/down transition, n per node while a cluster forms.
+    private volatile HashSet<NodeName> _reachableSnapshot = new();
 
     public OverlayRunner(NodeLoop loop, IOverlay overlay, ConnectionManager connections, Router router, NodeEvents events, TimeProvider time, Random random, ILogger logger)
     {
@@ -176,45 +177,87 @@ internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
         }
 
         _connections.OnDemand(to);
-        return _router.SendControl(to.Name, new Monitoring.MembershipMessage(message), ChannelOptions.MembershipName, 0);
+        return SendOverlay(to.Name, message);
     }
 
     /// <inheritdoc />
     public bool Send(NodeName to, object message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return to != Self.Name && _router.SendControl(to, new Monitoring.MembershipMessage(message), ChannelOptions.MembershipName, 0);
+        return to != Self.Name && SendOverlay(to, message);
     }
+
+    // An IOverlaySnapshot replaces an older one of its type still queued for the same peer.
+    private bool SendOverlay(NodeName to, object message) =>
+        _router.SendOverlay(to, new Monitoring.MembershipMessage(message), message is IOverlaySnapshot ? message.GetType().TypeHandle.Value.ToInt64() : 0);
 
     /// <inheritdoc />
     public void SetTimer(string name, TimeSpan due, TimeSpan? period = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(due, TimeSpan.Zero);
+        if (period is { } every)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(every, TimeSpan.Zero, nameof(period));
+        }
+
         CancelTimer(name);
-        int generation = _timerGeneration;
-        _timers[name] = Time.CreateTimer(
-            static s =>
-            {
-                var (runner, timer, gen) = ((OverlayRunner, string, int))s!;
-                runner._loop.Post(() =>
-                {
-                    if (gen == runner._timerGeneration && runner._timers.ContainsKey(timer))
-                    {
-                        runner.Run(static (o, t) => o.OnTimer((string)t!), timer, "timer " + timer);
-                    }
-                });
-            },
-            (this, name, generation),
-            due,
-            period ?? Timeout.InfiniteTimeSpan);
+        var armed = new ArmedTimer(this, name, period is not null);
+        _timers[name] = armed;
+        if (due == TimeSpan.Zero && period is null)
+        {
+            // "As soon as the loop is free": after the work already queued, without the clock, so an overlay can
+            // coalesce a burst of changes into one action and virtual-time tests need not advance time for it.
+            _loop.Post(armed.Fire);
+            return;
+        }
+
+        armed.Timer = Time.CreateTimer(static s => ((ArmedTimer)s!).OnElapsed(), armed, due, period ?? Timeout.InfiniteTimeSpan);
     }
 
     /// <inheritdoc />
     public void CancelTimer(string name)
     {
-        if (_timers.Remove(name, out ITimer? timer))
+        if (_timers.Remove(name, out ArmedTimer? armed))
         {
-            timer.Dispose();
+            armed.Timer?.Dispose();
+        }
+    }
+
+    private void CancelAllTimers()
+    {
+        foreach (ArmedTimer armed in _timers.Values)
+        {
+            armed.Timer?.Dispose();
+        }
+
+        _timers.Clear();
+    }
+
+    // One arming of a named timer. A tick that was already queued when the name was re-armed, cancelled or reset
+    // finds another (or no) ArmedTimer under its name and does nothing.
+    private sealed class ArmedTimer(OverlayRunner runner, string name, bool periodic)
+    {
+        public ITimer? Timer { get; set; }
+
+        // On a timer thread: hop onto the loop.
+        public void OnElapsed() => runner._loop.Post(Fire);
+
+        // On the loop.
+        public void Fire()
+        {
+            if (!runner._timers.TryGetValue(name, out ArmedTimer? current) || !ReferenceEquals(current, this))
+            {
+                return;
+            }
+
+            if (!periodic)
+            {
+                runner._timers.Remove(name);
+                Timer?.Dispose();
+            }
+
+            runner.Run(static (o, t) => o.OnTimer((string)t!), name, "timer " + name);
         }
     }
 
@@ -244,13 +287,7 @@ internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
             Log.SelfRemoved(_logger);
         }
 
-        foreach (ITimer timer in _timers.Values)
-        {
-            timer.Dispose();
-        }
-
-        _timers.Clear();
-        _timerGeneration++;
+        CancelAllTimers();
         _wanted.Clear();
         _connections.DisconnectAll(reason);
 
@@ -277,13 +314,7 @@ internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
     /// <summary>Stops the overlay's timers (the node is stopping). Loop only.</summary>
     public void Stop()
     {
-        foreach (ITimer timer in _timers.Values)
-        {
-            timer.Dispose();
-        }
-
-        _timers.Clear();
-        _timerGeneration++;
+        CancelAllTimers();
     }
 
     // ---------------------------------------------------------------- IConnectionEvents
@@ -321,180 +352,6 @@ internal sealed class OverlayRunner : IOverlayContext, IConnectionEvents
         {
             Log.OverlayFailed(_logger, "admission", ex);
             return "the overlay failed deciding admission";
-        }
-    }
-
-    // ---------------------------------------------------------------- reconcile
-
-    private void Reconcile()
-    {
-        IReadOnlyCollection<NodeSpec> members = _overlay.Members;
-        IReadOnlyCollection<NodeSpec> neighbours = _overlay.Neighbours;
-        NodeName self = Self.Name;
-        var neighbourNames = new HashSet<NodeName>();
-        foreach (NodeSpec spec in neighbours)
-        {
-            if (spec.Name == self)
-            {
-                continue;
-            }
-
-            neighbourNames.Add(spec.Name);
-            _connections.Want(spec);
-        }
-
-        List<NodeName>? dropped = null;
-        foreach (NodeName name in _wanted)
-        {
-            if (!neighbourNames.Contains(name))
-            {
-                (dropped ??= new List<NodeName>()).Add(name);
-            }
-        }
-
-        var memberNames = new HashSet<NodeName>();
-        foreach (NodeSpec spec in members)
-        {
-            memberNames.Add(spec.Name);
-        }
-
-        if (dropped is not null)
-        {
-            foreach (NodeName name in dropped)
-            {
-                _wanted.Remove(name);
-                _connections.Unwant(name, memberNames.Contains(name) ? "not_a_neighbour" : "left");
-            }
-        }
-
-        _wanted.UnionWith(neighbourNames);
-        PublishMembers(members);
-        _partial = false;
-        foreach (NodeName name in memberNames)
-        {
-            if (name != self && !neighbourNames.Contains(name))
-            {
-                _partial = true;
-                break;
-            }
-        }
-
-        UpdateAllReachability(memberNames, "noconnection");
-    }
-
-    private void PublishMembers(IReadOnlyCollection<NodeSpec> members)
-    {
-        var specs = new NodeSpec[members.Count];
-        int i = 0;
-        foreach (NodeSpec spec in members)
-        {
-            specs[i++] = spec;
-        }
-
-        Array.Sort(specs, static (a, b) => a.Name.CompareTo(b.Name));
-        NodeSpec[] current = _memberSpecs;
-        bool changed = specs.Length != current.Length;
-        for (int j = 0; !changed && j < specs.Length; j++)
-        {
-            changed = !specs[j].Equals(current[j]);
-        }
-
-        if (changed)
-        {
-            _memberSpecs = specs;
-            _memberNames = Array.ConvertAll(specs, s => s.Name);
-            Log.MembersChanged(_logger, string.Join(", ", _memberNames));
-        }
-    }
-
-    // ---------------------------------------------------------------- reachability
-
-    private NodeName? RelayPath(NodeName destination)
-    {
-        NodeName self = Self.Name;
-        return SafeNextHop(destination) is { } hop && hop != destination && hop != self && _connections.IsUp(hop) ? hop : null;
-    }
-
-    private void UpdateAllReachability(HashSet<NodeName> members, string reason)
-    {
-        NodeName self = Self.Name;
-        Dictionary<NodeName, NodeName>? hops = null;
-        var candidates = new HashSet<NodeName>(members);
-        candidates.UnionWith(_reachable);
-        foreach (NodeName name in candidates)
-        {
-            if (name == self)
-            {
-                continue;
-            }
-
-            bool up = _connections.IsUp(name);
-            if (!up && _partial && members.Contains(name) && RelayPath(name) is { } hop)
-            {
-                (hops ??= new Dictionary<NodeName, NodeName>())[name] = hop;
-                up = true;
-            }
-
-            SetReachable(name, up, reason);
-        }
-
-        FrozenDictionary<NodeName, NodeName> current = _nextHops;
-        if (hops is null ? current.Count > 0 : !SameHops(current, hops))
-        {
-            _nextHops = hops is null ? FrozenDictionary<NodeName, NodeName>.Empty : hops.ToFrozenDictionary();
-        }
-
-        PublishReachability(relayChanged: false);
-    }
-
-    private static bool SameHops(FrozenDictionary<NodeName, NodeName> current, Dictionary<NodeName, NodeName> next)
-    {
-        if (current.Count != next.Count)
-        {
-            return false;
-        }
-
-        foreach (KeyValuePair<NodeName, NodeName> pair in next)
-        {
-            if (!current.TryGetValue(pair.Key, out NodeName hop) || hop != pair.Value)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private NodeName? SafeNextHop(NodeName destination)
-    {
-        try
-        {
-            return _overlay.NextHop(destination);
-        }
-        catch (Exception ex)
-        {
-            Log.OverlayFailed(_logger, "next hop", ex);
-            return null;
-        }
-    }
-
-    private void SetReachable(NodeName node, bool reachable, string reason)
-    {
-        if (reachable && _reachable.Add(node))
-        {
-            _events.NodeUp(node);
-        }
-        else if (!reachable && _reachable.Remove(node))
-        {
-            _events.NodeDown(node, reason);
-        }
-    }
-
-    private void PublishReachability(bool relayChanged)
-    {
-        if (relayChanged || _reachableSnapshot.Count != _reachable.Count || !_reachableSnapshot.SetEquals(_reachable))
-        {
-            _reachableSnapshot = _reachable.ToFrozenSet();
         }
     }
 }

@@ -179,12 +179,36 @@ internal sealed class Router
         return queued;
     }
 
-    /// <summary>Sends a runtime control message to <paramref name="node"/> on <paramref name="channel"/>, on the connection <paramref name="key"/> picks.</summary>
-    public bool SendControl(NodeName node, object message, string channel, long key)
+    /// <summary>
+    /// Sends a runtime control message to <paramref name="node"/> on <paramref name="channel"/>, on the connection
+    /// <paramref name="key"/> picks. Control messages (monitors, calls' replies) are never refused for room: they
+    /// ignore the queue's byte limit, except on a monotonic channel.
+    /// </summary>
+    public bool SendControl(NodeName node, object message, string channel, long key) =>
+        PrepareControl(node, message, channel, key, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: slot!.Channel.Monotonic);
+
+    /// <summary>
+    /// Sends an overlay's message on the membership channel, within the queue's byte limit (an overlay tolerates loss
+    /// as it tolerates the network's). A message with a nonzero <paramref name="supersedeKey"/> replaces one with the
+    /// same key still waiting for that peer, so a burst of views queues one.
+    /// </summary>
+    public bool SendOverlay(NodeName node, object message, long supersedeKey)
+    {
+        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, out ConnectionSlot? slot) is not { } frame)
+        {
+            return false;
+        }
+
+        frame.SupersedeKey = supersedeKey;
+        return EnqueueControl(slot!, frame, bounded: true);
+    }
+
+    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, out ConnectionSlot? slot)
     {
         if (TryRoute(node, channel, key, out Route route) is not null)
         {
-            return false;
+            slot = null;
+            return null;
         }
 
         OutboundFrame frame = Begin(route, key);
@@ -198,12 +222,18 @@ internal sealed class Router
             throw;
         }
 
-        if (route.Slot.Channel.Monotonic)
+        slot = route.Slot;
+        return frame;
+    }
+
+    private bool EnqueueControl(ConnectionSlot slot, OutboundFrame frame, bool bounded)
+    {
+        if (bounded)
         {
-            return Enqueue(route.Slot, frame);
+            return Enqueue(slot, frame);
         }
 
-        route.Slot.Queue.EnqueueUnbounded(frame);
+        slot.Queue.EnqueueUnbounded(frame);
         return true;
     }
 

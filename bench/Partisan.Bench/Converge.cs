@@ -17,6 +17,7 @@ internal static class Converge
     {
         InMemoryNetwork? network = memory ? new InMemoryNetwork() : null;
         var nodes = new List<PartisanNode>(count);
+        var tally = new LogTally();
         try
         {
             for (int i = 0; i < count; i++)
@@ -28,7 +29,7 @@ internal static class Converge
                     options.Transport = new InMemoryTransport(network);
                 }
 
-                nodes.Add(await PartisanNode.StartAsync(options));
+                nodes.Add(await PartisanNode.StartAsync(options, tally));
             }
 
             using MeterListener listener = ListenToMembershipBytes();
@@ -41,6 +42,7 @@ internal static class Converge
             }
 
             await Task.WhenAll(joins);
+            double membersKnown = double.NaN;
             while (!AllSee(nodes))
             {
                 if (clock.Elapsed > limit)
@@ -48,10 +50,21 @@ internal static class Converge
                     throw new TimeoutException($"{count} nodes did not converge within {limit.TotalSeconds:F0} s ({Seen(nodes)} of {count * (count - 1)} member links seen).");
                 }
 
+                if (double.IsNaN(membersKnown) && Seen(nodes) == count * (count - 1))
+                {
+                    membersKnown = clock.Elapsed.TotalSeconds;
+                }
+
                 await Task.Delay(20);
             }
 
+            if (double.IsNaN(membersKnown))
+            {
+                membersKnown = clock.Elapsed.TotalSeconds;
+            }
+
             double converged = clock.Elapsed.TotalSeconds;
+            int warningsWhileConverging = tally.Total;
             long bytes = Interlocked.Read(ref _membershipBytes) - bytesBefore;
 
             // Idle: let the join traffic drain, then measure.
@@ -66,6 +79,9 @@ internal static class Converge
                 ["nodes"] = count,
                 ["network"] = memory ? "memory" : "tcp",
                 ["converge_s"] = Math.Round(converged, 2),
+                ["members_s"] = Math.Round(membersKnown, 2),
+                ["warnings"] = warningsWhileConverging,
+                ["warnings_by_event"] = string.Join(", ", tally.Counts.Select(static p => $"{p.Key} {p.Value}")),
                 ["membership_mib"] = Math.Round(bytes / (1024.0 * 1024.0), 2),
                 ["idle_cpu_pct_of_core"] = Math.Round(cpu * 100, 1),
                 ["idle_s"] = idle.TotalSeconds,

@@ -5,29 +5,50 @@ namespace Partisan.Overlays.FullMesh;
 /// <summary>
 /// Full mesh (Partisan's <c>partisan_full_membership_strategy</c> with the default peer service manager): every
 /// node knows and connects to every other. Membership is a <see cref="MembershipState"/> (an add-wins
-/// observed-remove map NodeName → NodeSpec), gossiped whole to every member every gossip interval and at once
-/// after any change. A node whose state shows it was removed resets to a cluster of one; a node that restarted
-/// (new incarnation) replaces its old entry instead of appearing twice.
+/// observed-remove map NodeName → NodeSpec). A node that restarted (new incarnation) replaces its old entry instead
+/// of appearing twice; a node whose state shows it was removed resets to a cluster of one.
 /// </summary>
+/// <remarks>
+/// <para>How the state spreads, so that a cluster of hundreds converges in seconds and then costs almost nothing:</para>
+/// <list type="bullet">
+/// <item><b>Push on change, coalesced and bounded.</b> A change (a join, a leave, a merge that taught this node
+/// something) schedules one push; every change until it runs rides along. Pushes are at least
+/// <c>gossipInterval / 10</c> apart, and each goes to <see cref="Fanout"/> neighbours picked at random (every
+/// neighbour in a small cluster), not to all: an epidemic reaches every node in a few rounds, at a cost of
+/// fanout × nodes states per change instead of nodes².</item>
+/// <item><b>Push-pull.</b> A node that receives a state from a peer that knew less than it does answers that peer
+/// with its own, so a joiner learns the whole cluster from its seed at once.</item>
+/// <item><b>Anti-entropy by digest.</b> Every gossip interval a node sends its 8-byte <see cref="MembershipState.Digest"/>
+/// (a <see cref="ulong"/>) to one random neighbour; only a peer whose digest differs answers, with its whole state.
+/// An idle cluster so exchanges one tiny message per node per interval.</item>
+/// </list>
+/// <para>Partisan gossips the whole state to every member on every change and every interval; that is what made 64
+/// nodes joining at once never converge here before (issue 11).</para>
+/// </remarks>
 public sealed class FullMeshOverlay : IOverlay
 {
     private const string GossipTimer = "gossip";
+    private const string PushTimer = "push";
 
     private readonly TimeSpan _gossipInterval;
+    private readonly TimeSpan _pushGap;
     private IOverlayContext _context = null!;
     private MembershipState _state = null!;
     private NodeSpec[] _neighbours = [];
+    private bool _pushScheduled;
+    private long _lastPushAt = long.MinValue;
 
     // Set when this node leaves or is removed, until it joins again: it then refuses to be pulled back
     // into its old cluster by gossip about an earlier run of itself.
     private bool _departed;
 
-    /// <summary>Creates a full mesh that gossips every <paramref name="gossipInterval"/> (default 1 s).</summary>
+    /// <summary>Creates a full mesh that runs anti-entropy every <paramref name="gossipInterval"/> (default 1 s).</summary>
     public FullMeshOverlay(TimeSpan? gossipInterval = null)
     {
         TimeSpan interval = gossipInterval ?? TimeSpan.FromSeconds(1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(gossipInterval));
         _gossipInterval = interval;
+        _pushGap = interval / 10;
     }
 
     /// <summary>The current state (for diagnostics and tests).</summary>
@@ -39,11 +60,26 @@ public sealed class FullMeshOverlay : IOverlay
     /// <inheritdoc />
     public IReadOnlyCollection<NodeSpec> Neighbours => _neighbours;
 
+    /// <summary>
+    /// How many neighbours a push goes to: every neighbour up to 8, then 2 + ⌈log₂ n⌉ (8 at 64 nodes, 10 at 256),
+    /// enough for an epidemic to reach every node with high probability; anti-entropy catches the rest.
+    /// </summary>
+    public int Fanout
+    {
+        get
+        {
+            int n = _neighbours.Length;
+            return n <= 8 ? n : Math.Min(n, 2 + (int)Math.Ceiling(Math.Log2(n + 1)));
+        }
+    }
+
     /// <inheritdoc />
     public void Start(IOverlayContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
+        _pushScheduled = false;
+        _lastPushAt = long.MinValue;
         SetState(MembershipState.Create(context.Self));
         context.SetTimer(GossipTimer, _gossipInterval, _gossipInterval);
     }
@@ -54,7 +90,8 @@ public sealed class FullMeshOverlay : IOverlay
         ArgumentNullException.ThrowIfNull(peer);
         _departed = false;
         SetState(_state.Add(peer));
-        Gossip(extra: null);
+        _context.Send(peer, _state);
+        SchedulePush();
     }
 
     /// <inheritdoc />
@@ -81,9 +118,18 @@ public sealed class FullMeshOverlay : IOverlay
     /// <inheritdoc />
     public void OnTimer(string name)
     {
-        if (name == GossipTimer)
+        switch (name)
         {
-            Gossip(extra: null);
+            case GossipTimer:
+                if (_neighbours.Length > 0)
+                {
+                    _context.Send(_neighbours[_context.Random.Next(_neighbours.Length)], _state.Digest);
+                }
+
+                break;
+            case PushTimer:
+                Push();
+                break;
         }
     }
 
@@ -106,11 +152,27 @@ public sealed class FullMeshOverlay : IOverlay
     /// <inheritdoc />
     public void HandleMessage(NodeName from, object message)
     {
-        if (message is not MembershipState remote)
+        switch (message)
         {
-            throw new ArgumentException($"The full mesh does not understand {message?.GetType().Name ?? "null"}.", nameof(message));
-        }
+            case ulong digest:
+                // Anti-entropy probe: answer only when the states differ, and only a member (or a node that
+                // still counts this one as a member, which the state it gets back will settle).
+                if (digest != _state.Digest && _state.Contains(from))
+                {
+                    _context.Send(from, _state);
+                }
 
+                return;
+            case MembershipState remote:
+                Merge(from, remote);
+                return;
+            default:
+                throw new ArgumentException($"The full mesh does not understand {message?.GetType().Name ?? "null"}.", nameof(message));
+        }
+    }
+
+    private void Merge(NodeName from, MembershipState remote)
+    {
         // Take the state from a member, or from a node that knows this run of this node, or (after a restart) an
         // earlier run of it. Anything else is a late message from a cluster this node left or was removed from:
         // merging it would undo the leave (Partisan 5 has this race).
@@ -135,15 +197,17 @@ public sealed class FullMeshOverlay : IOverlay
 
         bool changed = !merged.Equals(_state);
         SetState(merged);
-        bool senderBehind = !remote.Dominates(merged);
-        bool senderIsMember = merged.Contains(from);
-        if (changed)
-        {
-            Gossip(extra: senderIsMember ? null : from);
-        }
-        else if (senderBehind || !senderIsMember)
+
+        // Push-pull: a sender that knew less gets this node's state back at once (a joiner learns the cluster from
+        // its seed this way); so does a sender that is no longer a member, so it learns that it was removed.
+        if (!remote.Dominates(merged) || !merged.Contains(from))
         {
             _context.Send(from, _state);
+        }
+
+        if (changed)
+        {
+            SchedulePush();
         }
     }
 
@@ -165,28 +229,60 @@ public sealed class FullMeshOverlay : IOverlay
         }
 
         _state = state;
-        var neighbours = new List<NodeSpec>(state.Count);
+        var neighbours = new NodeSpec[Math.Max(0, state.Count - 1)];
+        int count = 0;
         foreach (NodeSpec member in state.Members)
         {
-            if (member.Name != state.Self.Name)
+            if (member.Name != state.Self.Name && count < neighbours.Length)
             {
-                neighbours.Add(member);
+                neighbours[count++] = member;
             }
         }
 
-        _neighbours = neighbours.ToArray();
+        _neighbours = count == neighbours.Length ? neighbours : neighbours[..count];
     }
 
-    private void Gossip(NodeName? extra)
+    // One push for every change until it runs: at once when the last push is long enough ago, otherwise when it is.
+    private void SchedulePush()
     {
-        foreach (NodeSpec member in _neighbours)
+        if (_pushScheduled || _neighbours.Length == 0)
         {
-            _context.Send(member, _state);
+            return;
         }
 
-        if (extra is { } node)
+        _pushScheduled = true;
+        TimeSpan wait = _lastPushAt == long.MinValue ? TimeSpan.Zero : _pushGap - _context.Time.GetElapsedTime(_lastPushAt);
+        _context.SetTimer(PushTimer, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    private void Push()
+    {
+        _pushScheduled = false;
+        _lastPushAt = _context.Time.GetTimestamp();
+        NodeSpec[] neighbours = _neighbours;
+        int fanout = Fanout;
+        if (fanout >= neighbours.Length)
         {
-            _context.Send(node, _state);
+            foreach (NodeSpec member in neighbours)
+            {
+                _context.Send(member, _state);
+            }
+
+            return;
+        }
+
+        // A random fanout-subset: a partial Fisher–Yates shuffle of the indices.
+        int[] order = new int[neighbours.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        for (int i = 0; i < fanout; i++)
+        {
+            int j = _context.Random.Next(i, order.Length);
+            (order[i], order[j]) = (order[j], order[i]);
+            _context.Send(neighbours[order[i]], _state);
         }
     }
 }

@@ -94,4 +94,93 @@ public class FullMeshOverlayTests
 
         Assert.Equal("removed", contextY.ResetReason);
     }
+
+    // A node that knows `count` members besides itself, with its pushes and probes recorded.
+    private static (FullMeshOverlay Overlay, RecordingOverlayContext Context, NodeSpec[] Others) Knowing(int count)
+    {
+        var context = new RecordingOverlayContext(Spec("self", 1), seed: 42);
+        var overlay = new FullMeshOverlay();
+        overlay.Start(context);
+        var others = new NodeSpec[count];
+        MembershipState known = MembershipState.Create(Spec("seed", 1));
+        for (int i = 0; i < count; i++)
+        {
+            others[i] = Spec("n" + i, 1);
+            known = known.Add(others[i]);
+        }
+
+        overlay.Join(others[0]);
+        overlay.HandleMessage(others[0].Name, known.Merge(overlay.State));
+        overlay.OnTimer("push");
+        context.Sent.Clear();
+        return (overlay, context, others);
+    }
+
+    [Fact]
+    public void A_change_in_a_large_cluster_is_pushed_once_to_a_random_fanout_not_to_everyone()
+    {
+        (FullMeshOverlay overlay, RecordingOverlayContext context, NodeSpec[] _) = Knowing(40);
+        Assert.Equal(41, overlay.Neighbours.Count); // n0..n39 and the seed
+        Assert.Equal(2 + (int)Math.Ceiling(Math.Log2(42)), overlay.Fanout);
+
+        // Three changes before the push runs: one push timer, one push.
+        MembershipState elsewhere = overlay.State;
+        for (int i = 0; i < 3; i++)
+        {
+            elsewhere = elsewhere.Add(Spec("late" + i, 1));
+            overlay.HandleMessage(overlay.Neighbours.First().Name, elsewhere);
+        }
+
+        Assert.Empty(context.Sent); // the sender knew everything: nothing to answer, the push waits for its timer
+        Assert.True(context.Timers.ContainsKey("push"));
+        overlay.OnTimer("push");
+
+        Assert.Equal(overlay.Fanout, context.Sent.Count);
+        Assert.Equal(overlay.Fanout, context.Sent.Select(s => s.To).Distinct().Count());
+        Assert.All(context.Sent, s => Assert.Same(overlay.State, s.Message));
+        Assert.Equal(45, overlay.Members.Count); // self, the seed, n0..n39, three late joiners
+    }
+
+    [Fact]
+    public void A_small_cluster_pushes_to_every_neighbour()
+    {
+        (FullMeshOverlay overlay, RecordingOverlayContext context, NodeSpec[] others) = Knowing(5);
+        overlay.HandleMessage(others[1].Name, overlay.State.Add(Spec("late", 1)));
+        overlay.OnTimer("push");
+
+        Assert.Equal(overlay.Neighbours.Select(n => n.Name).OrderBy(n => n.ToString()), context.Sent.Select(s => s.To).OrderBy(n => n.ToString()));
+    }
+
+    [Fact]
+    public void Anti_entropy_sends_one_digest_and_only_a_differing_peer_answers_with_its_state()
+    {
+        (FullMeshOverlay overlay, RecordingOverlayContext context, NodeSpec[] others) = Knowing(20);
+        overlay.OnTimer("gossip");
+        (NodeName to, object probe) = Assert.Single(context.Sent);
+        Assert.Contains(overlay.Neighbours, n => n.Name == to);
+        Assert.Equal(overlay.State.Digest, Assert.IsType<ulong>(probe));
+        context.Sent.Clear();
+
+        overlay.HandleMessage(others[3].Name, overlay.State.Digest);
+        Assert.Empty(context.Sent);
+
+        overlay.HandleMessage(others[3].Name, overlay.State.Digest ^ 1);
+        (NodeName answeredTo, object answer) = Assert.Single(context.Sent);
+        Assert.Equal(others[3].Name, answeredTo);
+        Assert.Same(overlay.State, answer);
+    }
+
+    [Fact]
+    public void A_sender_that_knew_less_gets_the_state_back_at_once()
+    {
+        (FullMeshOverlay overlay, RecordingOverlayContext context, NodeSpec[] _) = Knowing(20);
+        NodeSpec joiner = Spec("joiner", 1);
+        MembershipState joinerState = MembershipState.Create(joiner).Add(overlay.State.Self);
+
+        overlay.HandleMessage(joiner.Name, joinerState);
+
+        Assert.Equal(joiner.Name, context.Sent[0].To);
+        Assert.True(((MembershipState)context.Sent[0].Message).Contains(NodeName.Parse("n19@127.0.0.1")));
+        Assert.Single(context.Sent); // the push for the change waits for its timer
+    }
 }

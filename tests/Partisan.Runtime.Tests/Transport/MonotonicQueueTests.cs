@@ -55,4 +55,34 @@ public class MonotonicQueueTests
         Assert.False(queue.TryEnqueue(Frame(1, 3)));
         Assert.Equal(2, queue.Clear());
     }
+
+    [Fact]
+    public void On_the_membership_channel_only_marked_views_replace_each_other()
+    {
+        var queue = new MonotonicOutboundQueue(1 << 20, everyFrame: false);
+        OutboundFrame View(byte value)
+        {
+            OutboundFrame frame = Frame(0, value);
+            frame.SupersedeKey = 7;
+            return frame;
+        }
+
+        Assert.True(queue.TryEnqueue(View(1)));
+        Assert.True(queue.TryEnqueue(Frame(0, 50))); // an unmarked overlay message: kept
+        Assert.True(queue.TryEnqueue(View(2)));
+        Assert.True(queue.TryEnqueue(Frame(0, 51)));
+        Assert.True(queue.TryEnqueue(View(3)));
+
+        var sent = new List<byte>();
+        while (queue.TryTake(out OutboundFrame frame))
+        {
+            Assert.True(frame.Body.TryGetSingleSegment(out ReadOnlySpan<byte> body));
+            sent.Add(body[0]);
+            OutboundFrame.Return(frame);
+        }
+
+        Assert.Equal([50, 51, 3], sent);
+        Assert.Equal(2, queue.Superseded);
+        Assert.Equal(0, queue.PendingBytes);
+    }
 }

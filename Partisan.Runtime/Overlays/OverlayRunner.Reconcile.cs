@@ -1,0 +1,216 @@
+using System.Collections.Frozen;
+using Partisan.Diagnostics;
+
+namespace Partisan.Overlays;
+
+/// <summary>
+/// Reconciling with the overlay (connections to its neighbours, the published member list) and reachability: which
+/// nodes are up, directly or by relay, and the next hops senders use.
+/// </summary>
+internal sealed partial class OverlayRunner
+{
+    // ---------------------------------------------------------------- reconcile
+
+    // Reconcile runs after every overlay call and connection event, so it reuses these sets and allocates nothing
+    // unless the members changed: with n members it is O(n), not O(n log n) plus n allocations (issue 11: with
+    // n² connection events while a cluster forms, that difference is what kept 64 nodes from converging).
+    private readonly HashSet<NodeName> _neighbourNames = new();
+    private readonly HashSet<NodeName> _memberNameSet = new();
+    private readonly List<NodeName> _dropped = new();
+
+    private void Reconcile()
+    {
+        IReadOnlyCollection<NodeSpec> members = _overlay.Members;
+        IReadOnlyCollection<NodeSpec> neighbours = _overlay.Neighbours;
+        NodeName self = Self.Name;
+        HashSet<NodeName> neighbourNames = _neighbourNames;
+        neighbourNames.Clear();
+        foreach (NodeSpec spec in neighbours)
+        {
+            if (spec.Name == self)
+            {
+                continue;
+            }
+
+            neighbourNames.Add(spec.Name);
+            _connections.Want(spec);
+        }
+
+        _dropped.Clear();
+        foreach (NodeName name in _wanted)
+        {
+            if (!neighbourNames.Contains(name))
+            {
+                _dropped.Add(name);
+            }
+        }
+
+        HashSet<NodeName> memberNames = _memberNameSet;
+        memberNames.Clear();
+        foreach (NodeSpec spec in members)
+        {
+            memberNames.Add(spec.Name);
+        }
+
+        foreach (NodeName name in _dropped)
+        {
+            _wanted.Remove(name);
+            _connections.Unwant(name, memberNames.Contains(name) ? "not_a_neighbour" : "left");
+        }
+
+        _wanted.UnionWith(neighbourNames);
+        PublishMembers(members);
+        _partial = false;
+        foreach (NodeName name in memberNames)
+        {
+            if (name != self && !neighbourNames.Contains(name))
+            {
+                _partial = true;
+                break;
+            }
+        }
+
+        UpdateAllReachability(memberNames, "noconnection");
+    }
+
+    private void PublishMembers(IReadOnlyCollection<NodeSpec> members)
+    {
+        if (!MembersChanged(members))
+        {
+            return;
+        }
+
+        var specs = new NodeSpec[members.Count];
+        int i = 0;
+        foreach (NodeSpec spec in members)
+        {
+            specs[i++] = spec;
+        }
+
+        Array.Sort(specs, static (a, b) => a.Name.CompareTo(b.Name));
+        _memberIndex.Clear();
+        foreach (NodeSpec spec in specs)
+        {
+            _memberIndex[spec.Name] = spec;
+        }
+
+        _memberSpecs = specs;
+        _memberNames = Array.ConvertAll(specs, s => s.Name);
+        Log.MembersChanged(_logger, string.Join(", ", _memberNames));
+    }
+
+    private readonly Dictionary<NodeName, NodeSpec> _memberIndex = new();
+
+    private bool MembersChanged(IReadOnlyCollection<NodeSpec> members)
+    {
+        if (members.Count != _memberIndex.Count)
+        {
+            return true;
+        }
+
+        foreach (NodeSpec spec in members)
+        {
+            if (!_memberIndex.TryGetValue(spec.Name, out NodeSpec? known) || !known.Equals(spec))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // ---------------------------------------------------------------- reachability
+
+    private NodeName? RelayPath(NodeName destination)
+    {
+        NodeName self = Self.Name;
+        return SafeNextHop(destination) is { } hop && hop != destination && hop != self && _connections.IsUp(hop) ? hop : null;
+    }
+
+    private readonly HashSet<NodeName> _candidates = new();
+
+    private void UpdateAllReachability(HashSet<NodeName> members, string reason)
+    {
+        NodeName self = Self.Name;
+        Dictionary<NodeName, NodeName>? hops = null;
+        HashSet<NodeName> candidates = _candidates;
+        candidates.Clear();
+        candidates.UnionWith(members);
+        candidates.UnionWith(_reachable);
+        foreach (NodeName name in candidates)
+        {
+            if (name == self)
+            {
+                continue;
+            }
+
+            bool up = _connections.IsUp(name);
+            if (!up && _partial && members.Contains(name) && RelayPath(name) is { } hop)
+            {
+                (hops ??= new Dictionary<NodeName, NodeName>())[name] = hop;
+                up = true;
+            }
+
+            SetReachable(name, up, reason);
+        }
+
+        FrozenDictionary<NodeName, NodeName> current = _nextHops;
+        if (hops is null ? current.Count > 0 : !SameHops(current, hops))
+        {
+            _nextHops = hops is null ? FrozenDictionary<NodeName, NodeName>.Empty : hops.ToFrozenDictionary();
+        }
+
+        PublishReachability(relayChanged: false);
+    }
+
+    private static bool SameHops(FrozenDictionary<NodeName, NodeName> current, Dictionary<NodeName, NodeName> next)
+    {
+        if (current.Count != next.Count)
+        {
+            return false;
+        }
+
+        foreach (KeyValuePair<NodeName, NodeName> pair in next)
+        {
+            if (!current.TryGetValue(pair.Key, out NodeName hop) || hop != pair.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private NodeName? SafeNextHop(NodeName destination)
+    {
+        try
+        {
+            return _overlay.NextHop(destination);
+        }
+        catch (Exception ex)
+        {
+            Log.OverlayFailed(_logger, "next hop", ex);
+            return null;
+        }
+    }
+
+    private void SetReachable(NodeName node, bool reachable, string reason)
+    {
+        if (reachable && _reachable.Add(node))
+        {
+            _events.NodeUp(node);
+        }
+        else if (!reachable && _reachable.Remove(node))
+        {
+            _events.NodeDown(node, reason);
+        }
+    }
+
+    private void PublishReachability(bool relayChanged)
+    {
+        if (relayChanged || _reachableSnapshot.Count != _reachable.Count || !_reachableSnapshot.SetEquals(_reachable))
+        {
+            _reachableSnapshot = new HashSet<NodeName>(_reachable);
+        }
+    }
+}
