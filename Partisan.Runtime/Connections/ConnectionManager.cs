@@ -118,7 +118,20 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     /// <summary>Keeps every slot to <paramref name="spec"/> connected (a neighbour). Loop only.</summary>
     public void Want(NodeSpec spec)
     {
+        bool known = _peers.ContainsKey(spec.Name);
         PeerConnectionSet set = GetOrAdd(spec, wanted: true, out bool changed);
+        if (!known && spec.Name < Self)
+        {
+            // Both ends of a new pair usually learn of each other at once and dial at once, and the dial of the node
+            // whose name sorts lower wins the tie-break: the higher one gives it ReconnectMinDelay before dialing
+            // itself, so a cluster forming does one handshake per connection instead of two (64 nodes: 8,000 fewer).
+            long graceEnds = _time.GetTimestamp() + ToTicks(_options.ReconnectMinDelay);
+            foreach (ConnectionSlot slot in set.AllSlots)
+            {
+                slot.NextDialAt = graceEnds;
+            }
+        }
+
         if (!set.Wanted)
         {
             set.Wanted = true;

@@ -37,6 +37,15 @@ public sealed class RawPeer : IAsyncDisposable
         return WriteAsync(frame);
     }
 
+    /// <summary>Writes a Ping frame (type 12) carrying <paramref name="timestamp"/>; the node answers with a Pong (13).</summary>
+    public Task WritePingAsync(long timestamp)
+    {
+        byte[] body = new byte[9];
+        body[0] = 12;
+        BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan(1), timestamp);
+        return WriteFrameAsync(body);
+    }
+
     /// <summary>Builds a message frame body for pid <paramref name="targetId"/> whose payload <paramref name="write"/> writes.</summary>
     public static byte[] MessageBody(long targetId, WireWrite write, byte flags = 0)
     {
