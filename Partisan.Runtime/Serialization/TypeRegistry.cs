@@ -36,10 +36,25 @@ public sealed class TypeRegistry
     /// </summary>
     internal const int MaxCollectionTypesFromWire = 1024;
 
-    /// <summary>Creates a registry holding the built-in types.</summary>
+    /// <summary>
+    /// Registers the runtime's own messages (node specs, membership, calls, monitors) in a registry. Installed once, when
+    /// the assembly loads, by the runtime's composition root (<c>Nodes/RuntimeMessages.cs</c>), which asks each subsystem
+    /// to register its messages with their reserved ids; so this layer names none of them.
+    /// </summary>
+    private static Action<TypeRegistry>? _runtimeMessages;
+
+    /// <summary>Creates a registry holding the built-in types and the runtime's own messages.</summary>
     public TypeRegistry()
     {
         BuiltInFormatters.RegisterAll(this);
+        _runtimeMessages?.Invoke(this);
+    }
+
+    /// <summary>Makes <paramref name="register"/> register the runtime's own messages in <see cref="Default"/> and in every registry created afterwards.</summary>
+    internal static void UseRuntimeMessages(Action<TypeRegistry> register)
+    {
+        _runtimeMessages = register;
+        register(Default); // Default is created with the first use of this class, which may be this call
     }
 
     /// <summary>The process-wide registry; generated code registers here, and nodes use it unless given another.</summary>
@@ -96,9 +111,15 @@ public sealed class TypeRegistry
         }
     }
 
-    /// <summary>Registers a runtime-internal type with an id in the internal range.</summary>
+    /// <summary>Registers a built-in type or a runtime message with its reserved id (below <see cref="WireTypeIds.FirstUser"/>).</summary>
+    /// <exception cref="TypeRegistrationException">The id is not reserved, or it is taken by another type.</exception>
     internal void RegisterInternal<T>(IWireFormatter<T> formatter, uint typeId)
     {
+        if (typeId is WireTypeIds.Null or >= WireTypeIds.FirstUser or (>= WireTypeIds.ArrayOf and < WireTypeIds.FirstInternal))
+        {
+            throw new TypeRegistrationException($"Type id {typeId} for {typeof(T)} is not an id the runtime may reserve.");
+        }
+
         string? conflict = TryAdd(typeId, typeof(T), formatter);
         if (conflict is not null)
         {
