@@ -188,7 +188,7 @@ public sealed class PartisanNode : IAsyncDisposable
         }
 
         long incarnation = TimeProvider.GetUtcNow().UtcTicks;
-        Controls.Freeze();
+        Controls.Freeze(Types);
         IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
     }
