@@ -5,7 +5,7 @@ using Partisan.Transport;
 
 namespace Partisan.Connections;
 
-/// <summary>Keep-alive: pings a silent peer ahead of queued data, and closes the connection when it stays silent.</summary>
+/// <content>Keep-alive: pings a silent peer ahead of queued data, and closes the connection when it stays silent.</content>
 internal sealed partial class PeerConnection
 {
     /// <summary>Sends a ping ahead of queued data (used to probe a connection that may be dead).</summary>

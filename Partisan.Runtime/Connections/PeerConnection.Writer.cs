@@ -6,7 +6,7 @@ using Partisan.Transport;
 
 namespace Partisan.Connections;
 
-/// <summary>The writer loop: drains the slot's queue (and pings ahead of it) into the pipe, one flush per batch.</summary>
+/// <content>The writer loop: drains the slot's queue (and pings ahead of it) into the pipe, one flush per batch.</content>
 internal sealed partial class PeerConnection
 {
     private const int MaxBatchBytes = 256 * 1024;
