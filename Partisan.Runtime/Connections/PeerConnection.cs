@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Partisan.Channels;
@@ -23,10 +22,8 @@ namespace Partisan.Connections;
 /// nor reorders messages of a connected pair.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; Close may be called after the loops end, so it is never disposed.")]
-internal sealed class PeerConnection
+internal sealed partial class PeerConnection
 {
-    private const int MaxBatchBytes = 256 * 1024;
-
     private readonly ITransportConnection _transport;
     private readonly IConnectionOwner _owner;
     private readonly IInboundHandler _inbound;
@@ -167,9 +164,6 @@ internal sealed class PeerConnection
             TaskScheduler.Default);
     }
 
-    /// <summary>Sends a ping ahead of queued data (used to probe a connection that may be dead).</summary>
-    public void Ping() => SendPriority(FrameType.Ping, _time.GetTimestamp());
-
     public Task Completion => _run ?? Task.CompletedTask;
 
     private async Task RunAsync(PeerConnection? predecessor)
@@ -210,130 +204,6 @@ internal sealed class PeerConnection
 
         _metrics.ConnectionClosed();
         _owner.ConnectionClosed(this, _closeReason ?? "connection_closed");
-    }
-
-    private async Task WriterLoopAsync(PeerConnection? predecessor)
-    {
-        PipeWriter output = _transport.Output;
-        OutboundQueue queue = Slot.Queue;
-        CancellationToken ct = _stop.Token;
-        var batch = new List<OutboundFrame>();
-        try
-        {
-            if (predecessor is not null)
-            {
-                await predecessor.WriterStopped.WaitAsync(ct).ConfigureAwait(false);
-            }
-
-            while (!ct.IsCancellationRequested)
-            {
-                long messages = 0;
-                long bytes = 0;
-                bool goodbye = false;
-                while (_priority.TryDequeue(out OutboundFrame? control))
-                {
-                    FrameCodec.WriteFrame(output, control.Body);
-                    bytes += control.Length + FrameCodec.HeaderSize;
-                    OutboundFrame.Return(control);
-                }
-
-                if (_retiring)
-                {
-                    WriteGoodbye(output);
-                    bytes += 1 + FrameCodec.HeaderSize;
-                    goodbye = true;
-                }
-
-                while (!goodbye && bytes < MaxBatchBytes && queue.TryTake(out OutboundFrame frame))
-                {
-                    if (ReferenceEquals(frame, OutboundFrame.Wake))
-                    {
-                        continue;
-                    }
-
-                    FrameCodec.WriteFrame(output, frame.Body);
-                    bytes += frame.Length + FrameCodec.HeaderSize;
-                    if (frame.IsGoodbye)
-                    {
-                        goodbye = true;
-                        OutboundFrame.Return(frame);
-                        break;
-                    }
-
-                    messages++;
-                    batch.Add(frame);
-                }
-
-                if (bytes > 0)
-                {
-                    FlushResult flush = await output.FlushAsync(ct).ConfigureAwait(false);
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        return; // the batch goes back to the queue below
-                    }
-
-                    ReturnAll(batch);
-                    if (messages > 0)
-                    {
-                        _metrics.Sent(ChannelName, messages, bytes);
-                    }
-
-                    if (goodbye)
-                    {
-                        // A retiring connection keeps reading until the peer's goodbye: what the peer sent before it must
-                        // be delivered, so the close reason (which stops the reader) is not set here.
-                        if (!_retiring)
-                        {
-                            Interlocked.CompareExchange(ref _closeReason, "closed", null);
-                        }
-
-                        return;
-                    }
-
-                    continue;
-                }
-
-                if (!await queue.WaitToReadAsync(ct).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex)
-        {
-            if (ex is not (IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException))
-            {
-                Log.ConnectionLoopFailed(_logger, Peer.Name, ChannelName, Slot.Index, ex);
-            }
-
-            Interlocked.CompareExchange(ref _closeReason, "connection_closed", null);
-        }
-        finally
-        {
-            queue.PutBack(batch);
-            _writerDone.TrySetResult();
-        }
-    }
-
-    private static void ReturnAll(List<OutboundFrame> batch)
-    {
-        foreach (OutboundFrame frame in batch)
-        {
-            OutboundFrame.Return(frame);
-        }
-
-        batch.Clear();
-    }
-
-    private static void WriteGoodbye(PipeWriter output)
-    {
-        Span<byte> span = output.GetSpan(FrameCodec.HeaderSize + 1);
-        BinaryPrimitives.WriteUInt32BigEndian(span, 1);
-        span[FrameCodec.HeaderSize] = (byte)FrameType.Goodbye;
-        output.Advance(FrameCodec.HeaderSize + 1);
     }
 
     private async Task ReaderLoopAsync(PeerConnection? predecessor)
@@ -462,49 +332,6 @@ internal sealed class PeerConnection
         catch (WireFormatException ex)
         {
             throw new ProtocolException("Malformed ping: " + ex.Message, ex);
-        }
-    }
-
-    private void SendPriority(FrameType type, long timestamp)
-    {
-        if (IsClosed)
-        {
-            return;
-        }
-
-        OutboundFrame frame = OutboundFrame.Rent();
-        Span<byte> span = frame.Body.GetSpan(9);
-        span[0] = (byte)type;
-        BinaryPrimitives.WriteInt64LittleEndian(span[1..], timestamp);
-        frame.Body.Advance(9);
-        _priority.Enqueue(frame);
-        Slot.Queue.Wake();
-    }
-
-    /// <summary>
-    /// The keep-alive check, called every <see cref="KeepAliveOptions.Interval"/> by the node's one keep-alive timer
-    /// (<see cref="ConnectionManager"/>; one timer a node, not one a connection): pings a connection silent for
-    /// <see cref="KeepAliveOptions.IdleTimeout"/>, closes one silent for <see cref="KeepAliveOptions.DeadAfter"/>.
-    /// </summary>
-    public void KeepAliveTick()
-    {
-        if (!_started || IsClosed)
-        {
-            return;
-        }
-
-        TimeSpan silence = _time.GetElapsedTime(Volatile.Read(ref _lastReceived));
-        if (silence >= _keepAlive.DeadAfter || Volatile.Read(ref _pingsUnanswered) >= _keepAlive.MaxAttempts)
-        {
-            Log.PingTimeout(_logger, Peer.Name, ChannelName, Slot.Index, silence);
-            Close("ping_timeout");
-            return;
-        }
-
-        if (silence >= _keepAlive.IdleTimeout)
-        {
-            Interlocked.Increment(ref _pingsUnanswered);
-            Ping();
         }
     }
 

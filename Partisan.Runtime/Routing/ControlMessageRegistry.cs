@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Partisan.Serialization;
 
 namespace Partisan.Routing;
 
@@ -7,6 +8,11 @@ namespace Partisan.Routing;
 /// its own, and later broadcast and acknowledgements theirs. The inbound dispatcher looks a control message's type
 /// up here; nothing else needs to know the list. Registration ends when the node starts.
 /// </summary>
+/// <remarks>
+/// This maps types to handlers only. Control messages have no id space of their own: they are encoded like any
+/// message, with the id their subsystem reserved in the node's <see cref="TypeRegistry"/> (the one id table,
+/// docs/wire.md), and <see cref="Freeze"/> checks that every handled type has one.
+/// </remarks>
 internal sealed class ControlMessageRegistry
 {
     private readonly Dictionary<Type, Action<NodeName, object>> _building = new();
@@ -30,7 +36,19 @@ internal sealed class ControlMessageRegistry
     }
 
     /// <summary>Ends registration.</summary>
-    public void Freeze() => _frozen ??= _building.ToFrozenDictionary();
+    /// <exception cref="InvalidOperationException">A handled type has no id in <paramref name="types"/>, so it could never arrive.</exception>
+    public void Freeze(TypeRegistry types)
+    {
+        foreach (Type type in _building.Keys)
+        {
+            if (!types.TryGetTypeId(type, out _))
+            {
+                throw new InvalidOperationException($"The control message {type.Name} has no type id; its subsystem must register it (see RuntimeMessages).");
+            }
+        }
+
+        _frozen ??= _building.ToFrozenDictionary();
+    }
 
     /// <summary>The handler for <paramref name="message"/>'s type, or null.</summary>
     public Action<NodeName, object>? Find(object message) =>

@@ -1,6 +1,10 @@
 namespace Partisan.Serialization;
 
-/// <summary>Registers the built-in formatters with their reserved ids.</summary>
+/// <summary>
+/// Registers the built-in formatters with their reserved ids: primitives and the identity types (pids, refs, node
+/// names, exit reasons and the notices a process receives about them). The runtime's own messages are registered by
+/// the subsystems that own them (see <see cref="TypeRegistry.UseRuntimeMessages"/>).
+/// </summary>
 internal static class BuiltInFormatters
 {
     public static void RegisterAll(TypeRegistry registry)
@@ -34,14 +38,6 @@ internal static class BuiltInFormatters
         registry.RegisterInternal(new DownFormatter(), WireTypeIds.Down);
         registry.RegisterInternal(new NodeUpFormatter(), WireTypeIds.NodeUp);
         registry.RegisterInternal(new NodeDownFormatter(), WireTypeIds.NodeDown);
-        registry.RegisterInternal(new MembershipStateFormatter(), WireTypeIds.MembershipState);
-        registry.RegisterInternal(new NodeSpecFormatter(), WireTypeIds.NodeSpec);
-        registry.RegisterInternal(new CallRequestFormatter(), WireTypeIds.CallRequest);
-        registry.RegisterInternal(new CastRequestFormatter(), WireTypeIds.CastRequest);
-        registry.RegisterInternal(new CallReplyFormatter(), WireTypeIds.CallReply);
-        registry.RegisterInternal(new CallFailureFormatter(), WireTypeIds.CallFailure);
-        registry.RegisterInternal(new StopRequestFormatter(), WireTypeIds.StopRequest);
         registry.AddMemberFormatter<object?>(new ObjectFormatter());
-        Monitoring.ControlTypeIds.Register(registry);
     }
 }

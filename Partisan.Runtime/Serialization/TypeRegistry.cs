@@ -10,7 +10,7 @@ namespace Partisan.Serialization;
 /// same id are a startup error: <see cref="Register{T}(IWireFormatter{T}, uint?)"/> throws, and
 /// <see cref="ThrowIfInvalid"/> reports conflicts recorded by deferred registration.
 /// </summary>
-public sealed class TypeRegistry
+public sealed partial class TypeRegistry
 {
     private readonly ConcurrentDictionary<Type, Entry> _byType = new();
     private readonly ConcurrentDictionary<uint, Entry> _byId = new();
@@ -22,10 +22,25 @@ public sealed class TypeRegistry
     /// <summary>How deeply generic arguments may nest in a type descriptor (writer and reader agree on it).</summary>
     private const int MaxDescriptorDepth = 8;
 
-    /// <summary>Creates a registry holding the built-in types.</summary>
+    /// <summary>
+    /// Registers the runtime's own messages (node specs, membership, calls, monitors) in a registry. Installed once, when
+    /// the assembly loads, by the runtime's composition root (<c>Nodes/RuntimeMessages.cs</c>), which asks each subsystem
+    /// to register its messages with their reserved ids; so this layer names none of them.
+    /// </summary>
+    private static Action<TypeRegistry>? _runtimeMessages;
+
+    /// <summary>Creates a registry holding the built-in types and the runtime's own messages.</summary>
     public TypeRegistry()
     {
         BuiltInFormatters.RegisterAll(this);
+        _runtimeMessages?.Invoke(this);
+    }
+
+    /// <summary>Makes <paramref name="register"/> register the runtime's own messages in <see cref="Default"/> and in every registry created afterwards.</summary>
+    internal static void UseRuntimeMessages(Action<TypeRegistry> register)
+    {
+        _runtimeMessages = register;
+        register(Default); // Default is created with the first use of this class, which may be this call
     }
 
     /// <summary>The process-wide registry; generated code registers here, and nodes use it unless given another.</summary>
@@ -71,9 +86,15 @@ public sealed class TypeRegistry
         }
     }
 
-    /// <summary>Registers a runtime-internal type with an id in the internal range.</summary>
+    /// <summary>Registers a built-in type or a runtime message with its reserved id (below <see cref="WireTypeIds.FirstUser"/>).</summary>
+    /// <exception cref="TypeRegistrationException">The id is not reserved, or it is taken by another type.</exception>
     internal void RegisterInternal<T>(IWireFormatter<T> formatter, uint typeId)
     {
+        if (typeId is WireTypeIds.Null or >= WireTypeIds.FirstUser or (>= WireTypeIds.ArrayOf and < WireTypeIds.FirstInternal))
+        {
+            throw new TypeRegistrationException($"Type id {typeId} for {typeof(T)} is not an id the runtime may reserve.");
+        }
+
         string? conflict = TryAdd(typeId, typeof(T), formatter);
         if (conflict is not null)
         {
@@ -88,6 +109,7 @@ public sealed class TypeRegistry
         {
             _memberFormatters[typeof(T)] = formatter;
             _version++;
+            _writeDescriptors.Clear();
         }
     }
 
@@ -132,6 +154,7 @@ public sealed class TypeRegistry
             _byType[type] = entry;
             _memberFormatters[type] = formatter;
             _version++; // a formatter cached for this type by GetFormatter<T> may be stale now
+            _writeDescriptors.Clear(); // and a cached descriptor may now be written differently
             return null;
         }
     }
@@ -283,116 +306,6 @@ public sealed class TypeRegistry
         args = null;
         return false;
     }
-
-    /// <summary>Writes the descriptor of <paramref name="type"/> (its id, plus argument descriptors for collections) and returns its formatter.</summary>
-    /// <exception cref="TypeRegistrationException">The type cannot be sent (see <see cref="CanSend"/>); nothing has been written.</exception>
-    internal IWireFormatter WriteTypeDescriptor(ref WireWriter writer, Type type)
-    {
-        if (_byType.TryGetValue(type, out Entry? entry))
-        {
-            writer.WriteVarUInt32(entry.Id);
-            return entry.Formatter;
-        }
-
-        // Check the whole descriptor first, so a type that cannot be sent leaves no partial descriptor behind.
-        string? reason = WhyNotSendable(type, 0);
-        if (reason is not null)
-        {
-            throw new TypeRegistrationException(
-                TryGetGenericShape(type, out _, out _) ? $"{type} cannot be sent as a message. {reason}" : reason);
-        }
-
-        WriteDescriptor(ref writer, type);
-        return GetFormatter(type);
-    }
-
-    private void WriteDescriptor(ref WireWriter writer, Type type)
-    {
-        if (_byType.TryGetValue(type, out Entry? entry))
-        {
-            writer.WriteVarUInt32(entry.Id);
-            return;
-        }
-
-        if (type == typeof(object))
-        {
-            writer.WriteVarUInt32(WireTypeIds.ObjectArgument);
-            return;
-        }
-
-        TryGetGenericShape(type, out uint ctor, out Type[]? args);
-        writer.WriteVarUInt32(ctor);
-        foreach (Type arg in args!)
-        {
-            WriteDescriptor(ref writer, arg);
-        }
-    }
-
-    /// <summary>Reads a descriptor written by <see cref="WriteTypeDescriptor"/>; null for the null id.</summary>
-    internal IWireFormatter? ReadTypeDescriptor(ref WireReader reader)
-    {
-        Type? type = ReadType(ref reader, 0);
-        return type is null ? null : GetFormatter(type);
-    }
-
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Closed generic collections of known element types.")]
-    private Type? ReadType(ref WireReader reader, int depth)
-    {
-        if (depth > MaxDescriptorDepth)
-        {
-            throw new WireFormatException($"A type descriptor is nested more than {MaxDescriptorDepth} levels.");
-        }
-
-        uint id = reader.ReadVarUInt32();
-        if (id == WireTypeIds.Null)
-        {
-            if (depth > 0)
-            {
-                throw new WireFormatException("A collection type descriptor has a null argument.");
-            }
-
-            return null;
-        }
-
-        if (_byId.TryGetValue(id, out Entry? entry))
-        {
-            return entry.Type;
-        }
-
-        switch (id)
-        {
-            case WireTypeIds.ObjectArgument when depth > 0:
-                return typeof(object);
-            case WireTypeIds.ArrayOf:
-                return Arg(ref reader, depth).MakeArrayType();
-            case WireTypeIds.ListOf:
-                return typeof(List<>).MakeGenericType(Arg(ref reader, depth));
-            case WireTypeIds.HashSetOf:
-                return typeof(HashSet<>).MakeGenericType(Arg(ref reader, depth));
-            case WireTypeIds.NullableOf:
-            {
-                Type arg = Arg(ref reader, depth);
-                if (!arg.IsValueType || Nullable.GetUnderlyingType(arg) is not null)
-                {
-                    throw new WireFormatException($"Nullable<{arg.Name}> is not a valid type.");
-                }
-
-                return typeof(Nullable<>).MakeGenericType(arg);
-            }
-
-            case WireTypeIds.DictionaryOf:
-            {
-                Type key = Arg(ref reader, depth);
-                Type value = Arg(ref reader, depth);
-                return typeof(Dictionary<,>).MakeGenericType(key, value);
-            }
-
-            default:
-                throw new WireFormatException($"Unknown type id {id} (0x{id:X8}): the sender knows a message type this node does not. Register it on both nodes.");
-        }
-    }
-
-    private Type Arg(ref WireReader reader, int depth) => ReadType(ref reader, depth + 1)!;
 
     /// <summary>The name hashed into a default type id: the full name, with generic arguments and array elements spelled out recursively (no assembly versions).</summary>
     public static string StableTypeName(Type type)

@@ -1,9 +1,10 @@
 namespace Partisan.Serialization;
 
 /// <summary>
-/// Reserved type ids. 0 is null; 1–99 built-in scalar types; 100–149 generic constructors (their
-/// arguments follow as nested descriptors); 150–999 runtime-internal messages; user types get
-/// ids of 1000 and above (a stable hash of the type name unless given explicitly).
+/// The one type id space, shared by user messages and the runtime's control messages. 0 is null; 1–99 built-in
+/// scalar types; 100–149 generic constructors (their arguments follow as nested descriptors); 150–999 the runtime's
+/// own messages, whose ids their subsystems reserve and register; user types get ids of 1000 and above (a stable hash
+/// of the type name unless given explicitly). docs/wire.md lists every reserved id.
 /// </summary>
 public static class WireTypeIds
 {
@@ -38,11 +39,8 @@ public static class WireTypeIds
     public const uint Down = 27;
     public const uint NodeUp = 28;
     public const uint NodeDown = 29;
-    public const uint CallRequest = 30;
-    public const uint CastRequest = 31;
-    public const uint CallReply = 32;
-    public const uint CallFailure = 33;
-    public const uint StopRequest = 34;
+
+    // 30–34 are reserved for the runtime's request/reply messages (see docs/wire.md).
 
     /// <summary>`object` as a collection's type argument: each element carries its own descriptor.</summary>
     public const uint ObjectArgument = 35;
@@ -54,14 +52,8 @@ public static class WireTypeIds
     public const uint HashSetOf = 104;
 #pragma warning restore CS1591
 
-    /// <summary>First id of runtime-internal messages.</summary>
+    /// <summary>First id of the runtime's own messages; each subsystem reserves its ids in this range (up to 999) and registers them itself.</summary>
     public const uint FirstInternal = 150;
-
-    /// <summary>The full-mesh membership CRDT, <see cref="Partisan.Membership.MembershipState"/>.</summary>
-    public const uint MembershipState = FirstInternal + 0;
-
-    /// <summary>A node's <see cref="Partisan.NodeSpec"/>.</summary>
-    public const uint NodeSpec = FirstInternal + 1;
 
     /// <summary>First id available to user types.</summary>
     public const uint FirstUser = 1000;

@@ -118,7 +118,7 @@ public class MembershipStateFormatterTests
         MembershipState state = MembershipState.Create(Cluster.Spec(NodeName.Parse("a@h"), 3, 9000))
             .Add(Cluster.Spec(NodeName.Parse("b@h"), 4, 9001));
         Assert.True(TypeRegistry.Default.TryGetTypeId(typeof(MembershipState), out uint stateId));
-        Assert.Equal(WireTypeIds.MembershipState, stateId);
+        Assert.Equal(MembershipStateFormatter.TypeId, stateId);
         Assert.Equal(150u, stateId);
         Assert.True(TypeRegistry.Default.TryGetTypeId(typeof(NodeSpec), out uint specId));
         Assert.Equal(151u, specId);

@@ -1,4 +1,6 @@
-namespace Partisan.Serialization;
+using Partisan.Serialization;
+
+namespace Partisan;
 
 /// <summary>
 /// Formatter for <see cref="NodeSpec"/>, an object (see <see cref="WireWriter.BeginObject"/>) of 4 members:
@@ -15,7 +17,13 @@ namespace Partisan.Serialization;
 /// </summary>
 public sealed class NodeSpecFormatter : WireFormatter<NodeSpec>
 {
+    /// <summary>The id reserved for <see cref="NodeSpec"/> (wire version 1).</summary>
+    internal const uint TypeId = WireTypeIds.FirstInternal + 1;
+
     private const int MaxHostLength = 255;
+
+    /// <summary>Registers <see cref="NodeSpec"/> with its reserved id.</summary>
+    internal static void Register(TypeRegistry registry) => registry.RegisterInternal(new NodeSpecFormatter(), TypeId);
 
     /// <inheritdoc />
     public override void Write(ref WireWriter writer, NodeSpec value) => Encode(ref writer, value);

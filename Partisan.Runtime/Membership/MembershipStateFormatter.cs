@@ -1,6 +1,6 @@
-using Partisan.Membership;
+using Partisan.Serialization;
 
-namespace Partisan.Serialization;
+namespace Partisan.Membership;
 
 /// <summary>
 /// Formatter for <see cref="MembershipState"/>, an object (see <see cref="WireWriter.BeginObject"/>) of 3 members:
@@ -19,6 +19,12 @@ namespace Partisan.Serialization;
 /// </summary>
 public sealed class MembershipStateFormatter : WireFormatter<MembershipState>
 {
+    /// <summary>The id reserved for <see cref="MembershipState"/> (wire version 1).</summary>
+    internal const uint TypeId = WireTypeIds.FirstInternal + 0;
+
+    /// <summary>Registers <see cref="MembershipState"/> with its reserved id.</summary>
+    internal static void Register(TypeRegistry registry) => registry.RegisterInternal(new MembershipStateFormatter(), TypeId);
+
     /// <inheritdoc />
     public override void Write(ref WireWriter writer, MembershipState value)
     {

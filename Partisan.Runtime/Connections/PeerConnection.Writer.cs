@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Partisan.Channels;
+using Partisan.Diagnostics;
+using Partisan.Transport;
+
+namespace Partisan.Connections;
+
+/// <content>The writer loop: drains the slot's queue (and pings ahead of it) into the pipe, one flush per batch.</content>
+internal sealed partial class PeerConnection
+{
+    private const int MaxBatchBytes = 256 * 1024;
+
+    private async Task WriterLoopAsync(PeerConnection? predecessor)
+    {
+        PipeWriter output = _transport.Output;
+        OutboundQueue queue = Slot.Queue;
+        CancellationToken ct = _stop.Token;
+        var batch = new List<OutboundFrame>();
+        try
+        {
+            if (predecessor is not null)
+            {
+                await predecessor.WriterStopped.WaitAsync(ct).ConfigureAwait(false);
+            }
+
+            while (!ct.IsCancellationRequested)
+            {
+                long messages = 0;
+                long bytes = 0;
+                bool goodbye = false;
+                while (_priority.TryDequeue(out OutboundFrame? control))
+                {
+                    FrameCodec.WriteFrame(output, control.Body);
+                    bytes += control.Length + FrameCodec.HeaderSize;
+                    OutboundFrame.Return(control);
+                }
+
+                if (_retiring)
+                {
+                    WriteGoodbye(output);
+                    bytes += 1 + FrameCodec.HeaderSize;
+                    goodbye = true;
+                }
+
+                while (!goodbye && bytes < MaxBatchBytes && queue.TryTake(out OutboundFrame frame))
+                {
+                    if (ReferenceEquals(frame, OutboundFrame.Wake))
+                    {
+                        continue;
+                    }
+
+                    FrameCodec.WriteFrame(output, frame.Body);
+                    bytes += frame.Length + FrameCodec.HeaderSize;
+                    if (frame.IsGoodbye)
+                    {
+                        goodbye = true;
+                        OutboundFrame.Return(frame);
+                        break;
+                    }
+
+                    messages++;
+                    batch.Add(frame);
+                }
+
+                if (bytes > 0)
+                {
+                    FlushResult flush = await output.FlushAsync(ct).ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        return; // the batch goes back to the queue below
+                    }
+
+                    ReturnAll(batch);
+                    if (messages > 0)
+                    {
+                        _metrics.Sent(ChannelName, messages, bytes);
+                    }
+
+                    if (goodbye)
+                    {
+                        // A retiring connection keeps reading until the peer's goodbye: what the peer sent before it must
+                        // be delivered, so the close reason (which stops the reader) is not set here.
+                        if (!_retiring)
+                        {
+                            Interlocked.CompareExchange(ref _closeReason, "closed", null);
+                        }
+
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (!await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            if (ex is not (IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException))
+            {
+                Log.ConnectionLoopFailed(_logger, Peer.Name, ChannelName, Slot.Index, ex);
+            }
+
+            Interlocked.CompareExchange(ref _closeReason, "connection_closed", null);
+        }
+        finally
+        {
+            queue.PutBack(batch);
+            _writerDone.TrySetResult();
+        }
+    }
+
+    private static void ReturnAll(List<OutboundFrame> batch)
+    {
+        foreach (OutboundFrame frame in batch)
+        {
+            OutboundFrame.Return(frame);
+        }
+
+        batch.Clear();
+    }
+
+    private static void WriteGoodbye(PipeWriter output)
+    {
+        Span<byte> span = output.GetSpan(FrameCodec.HeaderSize + 1);
+        BinaryPrimitives.WriteUInt32BigEndian(span, 1);
+        span[FrameCodec.HeaderSize] = (byte)FrameType.Goodbye;
+        output.Advance(FrameCodec.HeaderSize + 1);
+    }
+}
