@@ -11,8 +11,13 @@ public sealed class KeepAliveOptions
     /// <summary>Whether pings are sent at all. Disabling never breaks start-up (unlike Partisan 5).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Silence before the first ping.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Silence before the first ping (default 15 s, Distributed Erlang's tick with its default <c>net_ticktime</c>; a
+    /// half-open connection is closed after 21 s, where Erlang takes 45–75 s). A process or node that dies is seen at
+    /// once, by the connection's reset, not by pings. Shorter means faster detection of a silent network at the cost
+    /// of pings on every idle connection: at 5 s, 64 idle full-mesh nodes spent ~6% of a core on them.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Time between pings once silent.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);

@@ -70,9 +70,12 @@ internal static class Converge
             // Idle: let the join traffic drain, then measure.
             await Task.Delay(TimeSpan.FromSeconds(2));
             TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            long idleBytesBefore = Interlocked.Read(ref _membershipBytes);
             var quiet = Stopwatch.StartNew();
             await Task.Delay(idle);
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / quiet.Elapsed.TotalSeconds;
+            int warningsWhileIdle = tally.Total - warningsWhileConverging;
+            double idleMembershipKibPerSecond = (Interlocked.Read(ref _membershipBytes) - idleBytesBefore) / 1024.0 / quiet.Elapsed.TotalSeconds;
             return new Dictionary<string, object>
             {
                 ["bench"] = "converge",
@@ -81,6 +84,8 @@ internal static class Converge
                 ["converge_s"] = Math.Round(converged, 2),
                 ["members_s"] = Math.Round(membersKnown, 2),
                 ["warnings"] = warningsWhileConverging,
+                ["warnings_idle"] = warningsWhileIdle,
+                ["idle_membership_kib_s"] = Math.Round(idleMembershipKibPerSecond, 1),
                 ["warnings_by_event"] = string.Join(", ", tally.Counts.Select(static p => $"{p.Key} {p.Value}")),
                 ["membership_mib"] = Math.Round(bytes / (1024.0 * 1024.0), 2),
                 ["idle_cpu_pct_of_core"] = Math.Round(cpu * 100, 1),

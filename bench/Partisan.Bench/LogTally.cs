@@ -12,6 +12,9 @@ internal sealed class LogTally : ILoggerFactory, ILogger
 {
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
+    // BENCH_LOG=1: also print each warning with its time to standard error.
+    private static readonly bool Echo = Environment.GetEnvironmentVariable("BENCH_LOG") is not null;
+
     /// <summary>Warnings and errors seen so far, by event name.</summary>
     public IReadOnlyDictionary<string, int> Counts => _counts;
 
@@ -49,6 +52,11 @@ internal sealed class LogTally : ILoggerFactory, ILogger
     {
         if (logLevel >= LogLevel.Warning)
         {
+            if (Echo)
+            {
+                Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {eventId.Name}: {formatter(state, exception)}");
+            }
+
             _counts.AddOrUpdate(eventId.Name ?? eventId.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, static (_, c) => c + 1);
         }
     }
