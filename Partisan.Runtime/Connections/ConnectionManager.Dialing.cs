@@ -51,7 +51,14 @@ internal sealed partial class ConnectionManager
 
             if (now >= slot.NextDialAt)
             {
+                if (_dialsInFlight >= MaxDialsInFlight)
+                {
+                    _dialBacklog = true; // dialed when one in flight finishes
+                    continue;
+                }
+
                 slot.Dialing = true;
+                _dialsInFlight++;
                 _ = DialAsync(set, slot);
             }
             else if (slot.NextDialAt < next)
@@ -99,7 +106,7 @@ internal sealed partial class ConnectionManager
         NodeSpec spec = set.Spec;
         if (spec.ListenAddresses.Count == 0)
         {
-            _loop.Post(() => DialFailed(set, slot, new PartisanException("The peer has no listen address.")));
+            _loop.Post(() => DialFinished(() => DialFailed(set, slot, new PartisanException("The peer has no listen address."))));
             return;
         }
 
@@ -115,14 +122,33 @@ internal sealed partial class ConnectionManager
 
             NodeSpec peer = await Handshake.InitiateAsync(connection, _handshake, slot.Channel.Name, slot.Index, spec.Name, _stopping.Token).ConfigureAwait(false);
             ITransportConnection established = connection;
-            _loop.Post(() => OutboundEstablished(set, slot, established, peer));
+            _loop.Post(() => DialFinished(() => OutboundEstablished(set, slot, established, peer)));
         }
         catch (Exception ex)
         {
             // Report the failure before disposing: disposing an aborted connection can throw, and a failure that is
             // never reported leaves the slot "dialing" for good (the channel would never come back).
-            _loop.Post(() => DialFailed(set, slot, ex));
+            _loop.Post(() => DialFinished(() => DialFailed(set, slot, ex)));
             await DisposeQuietlyAsync(connection).ConfigureAwait(false);
+        }
+    }
+
+    // Dials in flight at once, per node. A cluster forming makes every node want every other at the same moment: with
+    // no bound, 64 nodes start 8,000 handshakes together, the thread pool's queue grows long enough for handshakes to
+    // time out (5 s), and each timeout is a connection lost and a node reported down. Bounded, they complete in turn.
+    private const int MaxDialsInFlight = 16;
+    private int _dialsInFlight;
+    private bool _dialBacklog;
+
+    // On the loop, when a dial ends either way: its outcome, then the dials that waited for room.
+    private void DialFinished(Action outcome)
+    {
+        _dialsInFlight--;
+        outcome();
+        if (_dialBacklog && _dialsInFlight < MaxDialsInFlight)
+        {
+            _dialBacklog = false;
+            EnsureConnections();
         }
     }
 

@@ -32,6 +32,13 @@ internal static class Converge
                 nodes.Add(await PartisanNode.StartAsync(options, tally));
             }
 
+            int downs = 0;
+            var downSubscriptions = new List<IDisposable>(count);
+            foreach (PartisanNode node in nodes)
+            {
+                downSubscriptions.Add(node.OnDown((_, _) => Interlocked.Increment(ref downs)));
+            }
+
             using MeterListener listener = ListenToMembershipBytes();
             long bytesBefore = Interlocked.Read(ref _membershipBytes);
             var clock = Stopwatch.StartNew();
@@ -65,6 +72,7 @@ internal static class Converge
 
             double converged = clock.Elapsed.TotalSeconds;
             int warningsWhileConverging = tally.Total;
+            int downsWhileConverging = Volatile.Read(ref downs);
             long bytes = Interlocked.Read(ref _membershipBytes) - bytesBefore;
 
             // Idle: let the join traffic drain, then measure.
@@ -85,6 +93,7 @@ internal static class Converge
                 ["members_s"] = Math.Round(membersKnown, 2),
                 ["warnings"] = warningsWhileConverging,
                 ["warnings_idle"] = warningsWhileIdle,
+                ["node_down_events"] = downsWhileConverging,
                 ["idle_membership_kib_s"] = Math.Round(idleMembershipKibPerSecond, 1),
                 ["warnings_by_event"] = string.Join(", ", tally.Counts.Select(static p => $"{p.Key} {p.Value}")),
                 ["membership_mib"] = Math.Round(bytes / (1024.0 * 1024.0), 2),
