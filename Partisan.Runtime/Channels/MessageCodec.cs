@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using Partisan.Serialization;
 using Partisan.Transport;
 
@@ -73,7 +72,7 @@ internal sealed class MessageCodec
             {
                 writer.WriteVarUInt32((uint)scratch.WrittenCount);
                 writer.Flush();
-                Compress(scratch, frame.Body, compression);
+                PayloadCompression.Compress(scratch, frame.Body, compression);
             }
 
             CheckSize(frame.Body.WrittenCount);
@@ -149,8 +148,12 @@ internal sealed class MessageCodec
         }
     }
 
-    /// <summary>Reads the payload after the header. Throws <see cref="WireFormatException"/> or <see cref="TypeRegistrationException"/> for a payload this node cannot read.</summary>
-    public object? ReadPayload(ref WireReader reader, MessageFlags flags)
+    /// <summary>
+    /// Reads the payload after the header. A compressed payload is refused on a channel that does not compress here, and
+    /// inflated by what arrives (<see cref="PayloadCompression.Inflate"/>). Throws <see cref="WireFormatException"/> or
+    /// <see cref="TypeRegistrationException"/> for a payload this node cannot read (that message is dropped).
+    /// </summary>
+    public object? ReadPayload(ref WireReader reader, MessageFlags flags, ChannelOptions channel)
     {
         if ((flags & MessageFlags.Compressed) == 0)
         {
@@ -163,24 +166,21 @@ internal sealed class MessageCodec
             return value;
         }
 
-        uint originalLength = reader.ReadVarUInt32();
-        if (originalLength == 0 || originalLength > _maxFrameSize)
+        if (channel.Compression == ChannelCompression.None)
         {
-            throw new WireFormatException($"A compressed payload claims {originalLength} bytes uncompressed; the limit is {_maxFrameSize}.");
+            throw new WireFormatException($"A compressed payload on channel '{channel.Name}', which does not compress on this node (configure channels alike on every node).");
         }
 
-        int compressedLength = checked((int)reader.Remaining);
-        byte[] compressed = ArrayPool<byte>.Shared.Rent(Math.Max(1, compressedLength));
-        byte[] plain = ArrayPool<byte>.Shared.Rent((int)originalLength);
+        uint declared = reader.ReadVarUInt32();
+        if (declared == 0 || declared > _maxFrameSize)
+        {
+            throw new WireFormatException($"A compressed payload claims {declared} bytes uncompressed; the limit is {_maxFrameSize}.");
+        }
+
+        int written = PayloadCompression.Inflate(reader.UnreadSequence, (int)declared, out byte[] plain);
+        reader.Skip(reader.Remaining);
         try
         {
-            reader.ReadRaw(compressed.AsSpan(0, compressedLength));
-            int written = Decompress(compressed.AsSpan(0, compressedLength), plain.AsSpan(0, (int)originalLength));
-            if (written != originalLength)
-            {
-                throw new WireFormatException($"A compressed payload decompressed to {written} bytes, not the {originalLength} declared.");
-            }
-
             var inner = new WireReader(new ReadOnlySequence<byte>(plain, 0, written), _context);
             object? value = inner.ReadObject();
             if (!inner.End)
@@ -192,125 +192,7 @@ internal sealed class MessageCodec
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressed);
-            ArrayPool<byte>.Shared.Return(plain);
+            PayloadBuffers.Return(plain);
         }
-    }
-
-    private static void Compress(WireBuffer source, WireBuffer destination, ChannelCompression compression)
-    {
-        int length = checked((int)source.WrittenCount);
-        byte[] input = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            source.CopyTo(input);
-            if (compression == ChannelCompression.Brotli)
-            {
-                destination.GetSpan(1)[0] = (byte)ChannelCompression.Brotli;
-                destination.Advance(1);
-                int max = BrotliEncoder.GetMaxCompressedLength(length);
-                Span<byte> target = destination.GetSpan(max);
-                if (!BrotliEncoder.TryCompress(input.AsSpan(0, length), target, out int written, quality: 4, window: 22))
-                {
-                    throw new InvalidOperationException("Brotli compression failed.");
-                }
-
-                destination.Advance(written);
-            }
-            else
-            {
-                destination.GetSpan(1)[0] = (byte)ChannelCompression.Deflate;
-                destination.Advance(1);
-                using var stream = new BufferWriterStream(destination);
-                using (var deflate = new DeflateStream(stream, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    deflate.Write(input, 0, length);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-        }
-    }
-
-    private static int Decompress(ReadOnlySpan<byte> compressed, Span<byte> plain)
-    {
-        if (compressed.Length < 1)
-        {
-            throw new WireFormatException("A compressed payload is empty.");
-        }
-
-        var algorithm = (ChannelCompression)compressed[0];
-        ReadOnlySpan<byte> data = compressed[1..];
-        switch (algorithm)
-        {
-            case ChannelCompression.Brotli:
-                if (!BrotliDecoder.TryDecompress(data, plain, out int written))
-                {
-                    throw new WireFormatException("A Brotli payload is corrupt or larger than declared.");
-                }
-
-                return written;
-            case ChannelCompression.Deflate:
-                try
-                {
-                    using var input = new MemoryStream(data.ToArray(), writable: false);
-                    using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-                    int total = 0;
-                    while (total < plain.Length)
-                    {
-                        int n = deflate.Read(plain[total..]);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        total += n;
-                    }
-
-                    Span<byte> probe = stackalloc byte[1];
-                    if (deflate.Read(probe) != 0)
-                    {
-                        throw new WireFormatException("A Deflate payload is larger than declared.");
-                    }
-
-                    return total;
-                }
-                catch (InvalidDataException ex)
-                {
-                    throw new WireFormatException("A Deflate payload is corrupt.", ex);
-                }
-
-            default:
-                throw new WireFormatException($"Unknown compression {(byte)algorithm}.");
-        }
-    }
-
-    private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => target.Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer) => target.Write(buffer);
     }
 }

@@ -9,17 +9,17 @@ internal static class FrameDispatch
 {
     /// <summary>Decodes a message frame (after its type byte); returns true when a message was handed on.</summary>
     /// <exception cref="ProtocolException">The header is malformed (the connection closes).</exception>
-    public static bool Message(ref WireReader reader, MessageCodec codec, NodeName self, NodeName from, string channel, IInboundHandler inbound)
+    public static bool Message(ref WireReader reader, MessageCodec codec, NodeName self, NodeName from, ChannelOptions channel, IInboundHandler inbound)
     {
         MessageFlags flags = MessageCodec.ReadHeader(ref reader, self, out ProcessRef target);
         object? message;
         try
         {
-            message = codec.ReadPayload(ref reader, flags);
+            message = codec.ReadPayload(ref reader, flags, channel);
         }
         catch (Exception ex) when (ex is WireFormatException or TypeRegistrationException)
         {
-            inbound.MessageDropped(from, channel, ex);
+            inbound.MessageDropped(from, channel.Name, ex);
             return false;
         }
 

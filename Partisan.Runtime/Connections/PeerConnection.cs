@@ -441,7 +441,7 @@ internal sealed class PeerConnection
         switch (type)
         {
             case FrameType.Message:
-                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, ChannelName, _inbound);
+                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, Slot.Channel, _inbound);
             case FrameType.Control:
                 FrameDispatch.Control(ref reader, Peer.Name, ChannelName, _inbound);
                 return false;

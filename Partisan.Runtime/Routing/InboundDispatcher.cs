@@ -101,7 +101,7 @@ internal sealed class InboundDispatcher : IInboundHandler
         switch (inner)
         {
             case FrameType.Message:
-                FrameDispatch.Message(ref reader, _codec, _node.Name, header.Origin, channel.Name, this);
+                FrameDispatch.Message(ref reader, _codec, _node.Name, header.Origin, channel, this);
                 break;
             case FrameType.Control:
                 FrameDispatch.Control(ref reader, header.Origin, channel.Name, this);
