@@ -61,7 +61,8 @@ internal sealed class PeerConnection
         TimeProvider time,
         KeepAliveOptions keepAlive,
         int maxFrameSize,
-        NodeName self)
+        NodeName self,
+        int protocolVersion)
     {
         _transport = transport;
         Peer = peer;
@@ -76,8 +77,12 @@ internal sealed class PeerConnection
         _keepAlive = keepAlive;
         _maxFrameSize = maxFrameSize;
         _self = self;
+        ProtocolVersion = protocolVersion;
         _lastReceived = time.GetTimestamp();
     }
+
+    /// <summary>The protocol version the handshake settled on; what this connection writes and accepts follows it.</summary>
+    public int ProtocolVersion { get; }
 
     public NodeSpec Peer { get; }
 

@@ -86,6 +86,12 @@ public sealed class PartisanOptions
     /// <summary>How many hops a relayed message may take to reach a member this node has no connection to (1–255; default 5, as Partisan's relay TTL).</summary>
     public int RelayHops { get; set; } = 5;
 
+    /// <summary>
+    /// The wire protocol versions this node speaks (default all this build knows, <see cref="ProtocolVersions.Supported"/>).
+    /// Internal: tests narrow it to run nodes of different versions in one cluster.
+    /// </summary>
+    internal ProtocolVersions ProtocolVersions { get; set; } = ProtocolVersions.Supported;
+
     /// <summary>The development secret used when <see cref="ClusterSecret"/> is unset.</summary>
     public const string DevelopmentSecret = "partisan-development-secret";
 
@@ -179,6 +185,11 @@ public sealed class PartisanOptions
         if (ClusterSecret is { Length: < 8 })
         {
             errors.Add("ClusterSecret must be at least 8 characters.");
+        }
+
+        if (ProtocolVersions.Validate() is { } versionError)
+        {
+            errors.Add(versionError);
         }
 
         if (Tls is not null && (Tls.Server is null || Tls.Client is null))

@@ -6,16 +6,19 @@ using Partisan.Serialization;
 namespace Partisan.Transport;
 
 /// <summary>What both sides of a handshake need.</summary>
-internal sealed record HandshakeSettings(NodeSpec Local, byte[] SecretKey, TimeSpan Timeout, WireContext Context, TimeProvider Time);
+internal sealed record HandshakeSettings(NodeSpec Local, byte[] SecretKey, TimeSpan Timeout, WireContext Context, TimeProvider Time, ProtocolVersions Versions);
 
-/// <summary>What the acceptor learns from an authenticated initiator.</summary>
-internal readonly record struct InboundRequest(NodeSpec Initiator, string Channel, int Index);
+/// <summary>What the acceptor learns from an authenticated initiator, and the protocol version the connection speaks.</summary>
+internal readonly record struct InboundRequest(NodeSpec Initiator, string Channel, int Index, int Version);
+
+/// <summary>What the initiator learns: the acceptor's spec, and the protocol version the connection speaks.</summary>
+internal readonly record struct HandshakeResult(NodeSpec Peer, int Version);
 
 /// <summary>
-/// The connection handshake (protocol version 1), run on every new connection before any message:
+/// The connection handshake, run on every new connection before any message:
 /// <list type="number">
-/// <item>initiator → <c>Hello</c>: magic, version, its name, channel, connection index, a random nonce, and the name it expects to reach;</item>
-/// <item>acceptor → <c>Challenge</c>: version, its name, its nonce, and its proof <c>HMAC(secret, "server" ‖ transcript)</c> (or <c>Reject</c>);</item>
+/// <item>initiator → <c>Hello</c>: magic, its oldest version, its name, channel, connection index, a random nonce, the name it expects to reach, and its newest version when that differs from the oldest;</item>
+/// <item>acceptor → <c>Challenge</c>: the chosen version (the highest both speak), its name, its nonce, and its proof <c>HMAC(secret, "server" ‖ transcript)</c> (or <c>Reject</c>, version mismatch, when the ranges do not overlap);</item>
 /// <item>initiator checks the proof → <c>Auth</c>: its proof <c>HMAC(secret, "client" ‖ transcript)</c> and its node spec (or <c>Reject</c>);</item>
 /// <item>acceptor checks the proof and the duplicate rule → <c>Welcome</c> with its node spec (or <c>Reject</c>).</item>
 /// </list>
@@ -25,14 +28,16 @@ internal readonly record struct InboundRequest(NodeSpec Initiator, string Channe
 internal static class Handshake
 {
     public const uint Magic = 0x4E535450; // "PTSN" little-endian
-    public const int ProtocolVersion = 1;
+
+    /// <summary>The newest protocol version this build speaks (see <see cref="ProtocolVersions"/>).</summary>
+    public const int ProtocolVersion = ProtocolVersions.Newest;
     public const int MaxHandshakeFrame = 64 * 1024;
     private const int NonceSize = 32;
 
     public static byte[] DeriveKey(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    /// <summary>Runs the initiator's side; returns the acceptor's spec.</summary>
-    public static async Task<NodeSpec> InitiateAsync(ITransportConnection connection, HandshakeSettings settings, string channel, int index, NodeName? expectedPeer, CancellationToken cancellationToken)
+    /// <summary>Runs the initiator's side; returns the acceptor's spec and the negotiated version.</summary>
+    public static async Task<HandshakeResult> InitiateAsync(ITransportConnection connection, HandshakeSettings settings, string channel, int index, NodeName? expectedPeer, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(settings.Timeout, settings.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -40,32 +45,39 @@ internal static class Handshake
         try
         {
             byte[] clientNonce = RandomNumberGenerator.GetBytes(NonceSize);
+            ProtocolVersions versions = settings.Versions;
             using var body = new WireBuffer(256);
             Write(body, settings.Context, (ref WireWriter w) =>
             {
                 w.WriteByte((byte)FrameType.Hello);
                 w.WriteInt32(unchecked((int)Magic));
-                w.WriteVarUInt32(ProtocolVersion);
+                w.WriteVarUInt32((uint)versions.Min);
                 w.WriteString(settings.Local.Name.Value);
                 w.WriteString(channel);
                 w.WriteVarUInt32((uint)index);
                 w.WriteRaw(clientNonce);
                 w.WriteString(expectedPeer?.Value);
+                if (versions.Max != versions.Min)
+                {
+                    w.WriteVarUInt32((uint)versions.Max); // a version 1 acceptor ignores it
+                }
             });
             await FrameCodec.WriteFrameAsync(connection.Output, body, ct).ConfigureAwait(false);
 
             byte[] reply = await FrameCodec.ReadFrameAsync(connection.Input, MaxHandshakeFrame, ct).ConfigureAwait(false);
             NodeName acceptorName;
+            int version;
             byte[] serverNonce = new byte[NonceSize];
             byte[] serverProof = new byte[NonceSize];
             {
                 var r = new WireReader(reply, settings.Context);
-                FrameType type = ReadType(ref r, FrameType.Challenge);
-                _ = type;
-                int version = (int)r.ReadVarUInt32();
-                if (version != ProtocolVersion)
+                ReadType(ref r, FrameType.Challenge);
+                version = (int)Math.Min(r.ReadVarUInt32(), int.MaxValue);
+                if (!versions.Contains(version))
                 {
-                    throw new HandshakeException(HandshakeFailure.VersionMismatch, $"The peer speaks protocol version {version}; this node speaks {ProtocolVersion}.");
+                    string why = $"the peer chose protocol version {version}; this node speaks {versions}";
+                    await TrySendRejectAsync(connection, settings, HandshakeFailure.VersionMismatch, why).ConfigureAwait(false);
+                    throw new HandshakeException(HandshakeFailure.VersionMismatch, $"Refused {connection.RemoteEndPoint}: {why}.");
                 }
 
                 acceptorName = ReadName(ref r);
@@ -106,7 +118,7 @@ internal static class Handshake
                 throw new HandshakeException(HandshakeFailure.BadPeerName, $"The peer introduced itself as {acceptorName} but its spec names {peer.Name}.");
             }
 
-            return peer;
+            return new HandshakeResult(peer, version);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -147,6 +159,7 @@ internal static class Handshake
             NodeName initiatorName;
             string channel;
             int index;
+            int version;
             byte[] clientNonce = new byte[NonceSize];
             {
                 var r = new WireReader(hello, settings.Context);
@@ -155,10 +168,12 @@ internal static class Handshake
                     throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"{connection.RemoteEndPoint} is not a Partisan peer (bad greeting).");
                 }
 
-                int version = (int)r.ReadVarUInt32();
-                if (version != ProtocolVersion)
+                // The oldest version the initiator speaks comes first (a version 1 node sends only that); refuse at once
+                // when it is newer than ours, whatever else the hello holds.
+                int oldest = (int)Math.Min(r.ReadVarUInt32(), int.MaxValue);
+                if (oldest > settings.Versions.Max)
                 {
-                    string why = $"protocol version {version} is not supported; this node speaks {ProtocolVersion}";
+                    string why = VersionMismatch(settings, new ProtocolVersions(oldest, oldest));
                     await TrySendRejectAsync(connection, settings, HandshakeFailure.VersionMismatch, why).ConfigureAwait(false);
                     throw new HandshakeException(HandshakeFailure.VersionMismatch, $"Refused {connection.RemoteEndPoint}: {why}.");
                 }
@@ -168,6 +183,21 @@ internal static class Handshake
                 index = (int)r.ReadVarUInt32();
                 r.ReadRaw(clientNonce);
                 string? expected = r.ReadString();
+                int newest = r.End ? oldest : (int)Math.Min(r.ReadVarUInt32(), int.MaxValue);
+                if (newest < oldest)
+                {
+                    throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"Malformed hello from {connection.RemoteEndPoint}: newest version {newest} is older than the oldest, {oldest}.");
+                }
+
+                var offered = new ProtocolVersions(oldest, newest);
+                if (settings.Versions.Negotiate(offered) is not { } chosen)
+                {
+                    string why = VersionMismatch(settings, offered);
+                    await TrySendRejectAsync(connection, settings, HandshakeFailure.VersionMismatch, why).ConfigureAwait(false);
+                    throw new HandshakeException(HandshakeFailure.VersionMismatch, $"Refused {initiatorName} at {connection.RemoteEndPoint}: {why}.");
+                }
+
+                version = chosen;
                 if (expected is not null && expected != settings.Local.Name.Value)
                 {
                     string why = $"this is {settings.Local.Name}, not {expected}";
@@ -190,7 +220,7 @@ internal static class Handshake
             Write(body, settings.Context, (ref WireWriter w) =>
             {
                 w.WriteByte((byte)FrameType.Challenge);
-                w.WriteVarUInt32(ProtocolVersion);
+                w.WriteVarUInt32((uint)version);
                 w.WriteString(localName.Value);
                 w.WriteRaw(serverNonce);
                 w.WriteRaw(serverProof);
@@ -217,7 +247,7 @@ internal static class Handshake
                 }
             }
 
-            var request = new InboundRequest(initiator, channel, index);
+            var request = new InboundRequest(initiator, channel, index, version);
             if (await decide(request).ConfigureAwait(false) is { } refusal)
             {
                 await TrySendRejectAsync(connection, settings, refusal.Item1, refusal.Item2).ConfigureAwait(false);
@@ -251,6 +281,9 @@ internal static class Handshake
             throw new HandshakeException(HandshakeFailure.Unknown, $"The connection with {connection.RemoteEndPoint} closed during the handshake ({ex.Message}); the peer may use TLS when this node does not, or the other way round.");
         }
     }
+
+    private static string VersionMismatch(HandshakeSettings settings, ProtocolVersions offered) =>
+        $"protocol {offered} is not supported; {settings.Local.Name} speaks {settings.Versions}";
 
     private delegate void BodyWriter(ref WireWriter writer);
 
