@@ -6,9 +6,10 @@ namespace Partisan.Channels;
 
 /// <summary>
 /// Encodes and decodes the bodies of <c>Message</c> and <c>Control</c> frames. A message body is:
-/// type byte, flags byte, target (pid id as varint, or registered name), then the payload — the
-/// message with its type descriptor — either as is, or compressed (varint original length, then
-/// Deflate or Brotli bytes) when the channel compresses and the payload is large enough.
+/// type byte, flags byte, the optional header fields when there are any (<see cref="FrameExtensions"/>, protocol
+/// version 2), target (pid id as varint, or registered name), then the payload — the message with its type descriptor —
+/// either as is, or compressed (varint original length, then Deflate or Brotli bytes) when the channel compresses and
+/// the payload is large enough.
 /// </summary>
 internal sealed class MessageCodec
 {
@@ -28,9 +29,17 @@ internal sealed class MessageCodec
 
     public WireContext Context => _context;
 
-    /// <summary>Encodes a message for <paramref name="target"/> into <paramref name="frame"/>.</summary>
+    /// <summary>Encodes a message for <paramref name="target"/> into <paramref name="frame"/>, with no header fields.</summary>
     /// <exception cref="MessageTooLargeException">The encoded message is larger than MaxFrameSize.</exception>
-    public void EncodeMessage(OutboundFrame frame, ProcessRef target, object message, ChannelCompression compression)
+    public void EncodeMessage(OutboundFrame frame, ProcessRef target, object message, ChannelCompression compression) =>
+        EncodeMessage(frame, target, message, compression, in FrameExtensions.None);
+
+    /// <summary>
+    /// Encodes a message for <paramref name="target"/> into <paramref name="frame"/>, with <paramref name="extensions"/>
+    /// when there are any (the frame records where they are, so a writer to a version 1 peer can leave them out).
+    /// </summary>
+    /// <exception cref="MessageTooLargeException">The encoded message (or its header fields) is too large.</exception>
+    public void EncodeMessage(OutboundFrame frame, ProcessRef target, object message, ChannelCompression compression, in FrameExtensions extensions)
     {
         var flags = MessageFlags.None;
         if (target.IsName)
@@ -42,7 +51,15 @@ internal sealed class MessageCodec
         {
             var writer = new WireWriter(frame.Body, _context);
             writer.WriteByte((byte)FrameType.Message);
-            writer.WriteByte((byte)flags);
+            if (extensions.IsEmpty)
+            {
+                writer.WriteByte((byte)flags);
+            }
+            else
+            {
+                WriteFlagsAndExtensions(frame, ref writer, flags, extensions);
+            }
+
             WriteTarget(ref writer, target);
             writer.WriteObject(message);
             writer.Flush();
@@ -61,7 +78,16 @@ internal sealed class MessageCodec
             bool compress = scratch.WrittenCount >= _compressionThreshold;
             var writer = new WireWriter(frame.Body, _context);
             writer.WriteByte((byte)FrameType.Message);
-            writer.WriteByte((byte)(compress ? flags | MessageFlags.Compressed : flags));
+            MessageFlags written = compress ? flags | MessageFlags.Compressed : flags;
+            if (extensions.IsEmpty)
+            {
+                writer.WriteByte((byte)written);
+            }
+            else
+            {
+                WriteFlagsAndExtensions(frame, ref writer, written, extensions);
+            }
+
             WriteTarget(ref writer, target);
             if (!compress)
             {
@@ -85,6 +111,13 @@ internal sealed class MessageCodec
                 _scratch = null;
             }
         }
+    }
+
+    private static void WriteFlagsAndExtensions(OutboundFrame frame, ref WireWriter writer, MessageFlags flags, in FrameExtensions extensions)
+    {
+        frame.ExtensionsAt = checked((int)writer.Position);
+        writer.WriteByte((byte)(flags | MessageFlags.HasExtensions));
+        frame.ExtensionsLength = FrameExtensionsCodec.Write(ref writer, extensions);
     }
 
     /// <summary>Encodes a runtime control message into <paramref name="frame"/>.</summary>
@@ -117,17 +150,28 @@ internal sealed class MessageCodec
         }
     }
 
-    /// <summary>Reads the header of a message frame (after the type byte): the flags and the target on this node.</summary>
+    /// <summary>The message flags a connection speaking <paramref name="protocolVersion"/> accepts; any other bit is a protocol error.</summary>
+    public static MessageFlags FlagsFor(int protocolVersion) =>
+        protocolVersion >= ProtocolVersions.Extensions
+            ? MessageFlags.TargetIsName | MessageFlags.Compressed | MessageFlags.HasExtensions
+            : MessageFlags.TargetIsName | MessageFlags.Compressed;
+
+    /// <summary>
+    /// Reads the header of a message frame (after the type byte): the flags, the optional header fields, and the target
+    /// on this node. <paramref name="allowed"/> are the flags the connection's protocol version defines (<see cref="FlagsFor"/>).
+    /// </summary>
     /// <exception cref="ProtocolException">The header is malformed.</exception>
-    public static MessageFlags ReadHeader(ref WireReader reader, NodeName self, out ProcessRef target)
+    public static MessageFlags ReadHeader(ref WireReader reader, NodeName self, MessageFlags allowed, out ProcessRef target, out FrameExtensions extensions)
     {
         try
         {
             var flags = (MessageFlags)reader.ReadByte();
-            if ((flags & ~(MessageFlags.TargetIsName | MessageFlags.Compressed)) != 0)
+            if ((flags & ~allowed) != 0)
             {
                 throw new ProtocolException($"Unknown message flags 0x{(byte)flags:X2}.");
             }
+
+            extensions = (flags & MessageFlags.HasExtensions) == 0 ? default : FrameExtensionsCodec.Read(ref reader);
 
             if ((flags & MessageFlags.TargetIsName) != 0)
             {
@@ -193,6 +237,36 @@ internal sealed class MessageCodec
         finally
         {
             PayloadBuffers.Return(plain);
+        }
+    }
+
+    /// <summary>
+    /// Finds the header fields of a frame body that is a message (<paramref name="body"/> starts with its type byte): the
+    /// length of the block after the flags byte, which is at offset 1. False when it has none, or is not a message.
+    /// </summary>
+    public static bool TryLocateExtensions(ReadOnlySequence<byte> body, WireContext context, out int length)
+    {
+        length = 0;
+        var reader = new WireReader(body, context);
+        try
+        {
+            if (reader.ReadByte() != (byte)FrameType.Message || (((MessageFlags)reader.ReadByte()) & MessageFlags.HasExtensions) == 0)
+            {
+                return false;
+            }
+
+            uint block = reader.ReadVarUInt32();
+            if (block > FrameExtensionsCodec.MaxBytes || block > reader.Remaining)
+            {
+                return false;
+            }
+
+            length = FrameExtensionsCodec.VarSize(block) + (int)block;
+            return true;
+        }
+        catch (WireFormatException)
+        {
+            return false;
         }
     }
 }

@@ -37,6 +37,8 @@ internal sealed class PeerConnection
     private readonly KeepAliveOptions _keepAlive;
     private readonly int _maxFrameSize;
     private readonly NodeName _self;
+    private readonly MessageFlags _allowedFlags;
+    private readonly bool _writesExtensions;
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboundFrame> _priority = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,6 +80,8 @@ internal sealed class PeerConnection
         _maxFrameSize = maxFrameSize;
         _self = self;
         ProtocolVersion = protocolVersion;
+        _allowedFlags = MessageCodec.FlagsFor(protocolVersion);
+        _writesExtensions = protocolVersion >= ProtocolVersions.Extensions;
         _lastReceived = time.GetTimestamp();
     }
 
@@ -265,8 +269,7 @@ internal sealed class PeerConnection
                         continue;
                     }
 
-                    FrameCodec.WriteFrame(output, frame.Body);
-                    bytes += frame.Length + FrameCodec.HeaderSize;
+                    bytes += frame.WriteTo(output, _writesExtensions) + FrameCodec.HeaderSize;
                     if (frame.IsGoodbye)
                     {
                         goodbye = true;
@@ -446,12 +449,12 @@ internal sealed class PeerConnection
         switch (type)
         {
             case FrameType.Message:
-                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, Slot.Channel, _inbound);
+                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, Slot.Channel, _allowedFlags, _inbound);
             case FrameType.Control:
                 FrameDispatch.Control(ref reader, Peer.Name, ChannelName, _inbound);
                 return false;
             case FrameType.Relay:
-                _inbound.HandleRelay(Peer.Name, Slot.Channel, ref reader);
+                _inbound.HandleRelay(Peer.Name, Slot.Channel, _allowedFlags, ref reader);
                 return false;
             case FrameType.Ping:
                 SendPriority(FrameType.Pong, ReadTimestamp(ref reader));

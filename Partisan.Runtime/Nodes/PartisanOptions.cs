@@ -92,6 +92,12 @@ public sealed class PartisanOptions
     /// </summary>
     internal ProtocolVersions ProtocolVersions { get; set; } = ProtocolVersions.Supported;
 
+    /// <summary>
+    /// Send the W3C trace context of <see cref="System.Diagnostics.Activity.Current"/> with each user message (a header
+    /// field of protocol version 2). Internal until a tracing subsystem consumes it on the receiving side.
+    /// </summary>
+    internal bool PropagateTraceContext { get; set; }
+
     /// <summary>The development secret used when <see cref="ClusterSecret"/> is unset.</summary>
     public const string DevelopmentSecret = "partisan-development-secret";
 

@@ -11,7 +11,7 @@ internal readonly record struct ProtocolVersions(int Min, int Max)
     /// <summary>Version 1: the frames, handshake and encoding of 2026-11.</summary>
     public const int V1 = 1;
 
-    /// <summary>Version 2: optional header fields in message frames (flag <c>HasExtensions</c>).</summary>
+    /// <summary>Version 2: optional header fields in message frames (<see cref="MessageFlags.HasExtensions"/>).</summary>
     public const int V2 = 2;
 
     /// <summary>The first version with message header extensions.</summary>
