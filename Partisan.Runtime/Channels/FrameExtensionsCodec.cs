@@ -201,8 +201,9 @@ internal static class FrameExtensionsCodec
 
     private static ReadOnlyMemory<byte> Bytes(ref WireReader reader, uint size)
     {
-        ReadOnlySequence<byte> bytes = reader.UnreadSequence.Slice(0, size);
-        ReadOnlyMemory<byte> result = bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
+        // Always a copy: the frame's bytes go back to the pipe (or the pool of protected frames) once dispatch returns,
+        // and a delivery stage may keep the fields longer.
+        ReadOnlyMemory<byte> result = reader.UnreadSequence.Slice(0, size).ToArray();
         reader.Skip(size);
         return result;
     }

@@ -148,7 +148,7 @@ internal sealed partial class ConnectionManager
         double jitter = 0.5 + (_jitter.NextDouble() * 0.5);
         slot.NextDialAt = _time.GetTimestamp() + ToTicks(backoff * jitter);
         string where = set.Spec.ListenAddresses.Count > 0 ? set.Spec.ListenAddresses[0].ToString() : set.Name.Value;
-        if (error is HandshakeException handshake && handshake.Reason is HandshakeFailure.AuthenticationFailed or HandshakeFailure.VersionMismatch or HandshakeFailure.BadPeerName or HandshakeFailure.RefusedByOverlay)
+        if (error is HandshakeException handshake && handshake.Reason is HandshakeFailure.AuthenticationFailed or HandshakeFailure.VersionMismatch or HandshakeFailure.ProtectionMismatch or HandshakeFailure.BadPeerName or HandshakeFailure.RefusedByOverlay)
         {
             Log.HandshakeFailed(_logger, where, handshake.Message);
         }
@@ -218,7 +218,7 @@ internal sealed partial class ConnectionManager
     private void Register(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection transport, HandshakeResult handshake, PeerConnection? replaced)
     {
         NodeSpec peer = handshake.Peer;
-        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version);
+        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version, handshake.Keys);
         slot.Current = connection;
         slot.Backoff = TimeSpan.Zero;
         _generations[connection] = set.Generation;

@@ -39,6 +39,8 @@ internal sealed class PeerConnection
     private readonly NodeName _self;
     private readonly MessageFlags _allowedFlags;
     private readonly bool _writesExtensions;
+    private readonly FrameSealer? _sealer;
+    private readonly FrameOpener? _opener;
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboundFrame> _priority = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,7 +66,8 @@ internal sealed class PeerConnection
         KeepAliveOptions keepAlive,
         int maxFrameSize,
         NodeName self,
-        int protocolVersion)
+        int protocolVersion,
+        FrameKeys? keys = null)
     {
         _transport = transport;
         Peer = peer;
@@ -82,8 +85,18 @@ internal sealed class PeerConnection
         ProtocolVersion = protocolVersion;
         _allowedFlags = MessageCodec.FlagsFor(protocolVersion);
         _writesExtensions = protocolVersion >= ProtocolVersions.Extensions;
+        if (keys is not null)
+        {
+            Protection = keys.Mode;
+            _sealer = new FrameSealer(keys.Mode, keys.SendKey(outbound));
+            _opener = new FrameOpener(keys.Mode, keys.ReceiveKey(outbound));
+        }
+
         _lastReceived = time.GetTimestamp();
     }
+
+    /// <summary>How this connection's frames are protected (agreed in the handshake).</summary>
+    public FrameProtection Protection { get; }
 
     /// <summary>The protocol version the handshake settled on; what this connection writes and accepts follows it.</summary>
     public int ProtocolVersion { get; }
@@ -142,6 +155,7 @@ internal sealed class PeerConnection
             // Never started (a reservation during a handshake): nothing will run, so nothing waits on it.
             _writerDone.TrySetResult();
             _readerDone.TrySetResult();
+            DisposeCiphers();
         }
 
         _stop.Cancel();
@@ -226,6 +240,7 @@ internal sealed class PeerConnection
             OutboundFrame.Return(frame);
         }
 
+        DisposeCiphers();
         _metrics.ConnectionClosed();
         _owner.ConnectionClosed(this, _closeReason ?? "connection_closed");
     }
@@ -250,15 +265,13 @@ internal sealed class PeerConnection
                 bool goodbye = false;
                 while (_priority.TryDequeue(out OutboundFrame? control))
                 {
-                    FrameCodec.WriteFrame(output, control.Body);
-                    bytes += control.Length + FrameCodec.HeaderSize;
+                    bytes += WriteFrame(output, control) + FrameCodec.HeaderSize;
                     OutboundFrame.Return(control);
                 }
 
                 if (_retiring)
                 {
-                    WriteGoodbye(output);
-                    bytes += 1 + FrameCodec.HeaderSize;
+                    bytes += WriteGoodbye(output) + FrameCodec.HeaderSize;
                     goodbye = true;
                 }
 
@@ -269,7 +282,7 @@ internal sealed class PeerConnection
                         continue;
                     }
 
-                    bytes += frame.WriteTo(output, _writesExtensions) + FrameCodec.HeaderSize;
+                    bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;
                     if (frame.IsGoodbye)
                     {
                         goodbye = true;
@@ -345,18 +358,37 @@ internal sealed class PeerConnection
         batch.Clear();
     }
 
-    private static void WriteGoodbye(PipeWriter output)
+    /// <summary>Writes one frame, sealed when the connection protects its frames; returns the length after the header.</summary>
+    private int WriteFrame(PipeWriter output, OutboundFrame frame) =>
+        _sealer is null
+            ? frame.WriteTo(output, _writesExtensions)
+            : _sealer.Seal(output, frame.Body); // protection needs version 2, which writes header fields as they are
+
+    private int WriteGoodbye(PipeWriter output)
     {
+        if (_sealer is not null)
+        {
+            return _sealer.Seal(output, [(byte)FrameType.Goodbye]);
+        }
+
         Span<byte> span = output.GetSpan(FrameCodec.HeaderSize + 1);
         BinaryPrimitives.WriteUInt32BigEndian(span, 1);
         span[FrameCodec.HeaderSize] = (byte)FrameType.Goodbye;
         output.Advance(FrameCodec.HeaderSize + 1);
+        return 1;
+    }
+
+    private void DisposeCiphers()
+    {
+        _sealer?.Dispose();
+        _opener?.Dispose();
     }
 
     private async Task ReaderLoopAsync(PeerConnection? predecessor)
     {
         PipeReader input = _transport.Input;
         CancellationToken ct = _stop.Token;
+        int maxFrame = _opener is null ? _maxFrameSize : _maxFrameSize + FrameCipher.TagSize;
         try
         {
             if (predecessor is not null)
@@ -377,10 +409,10 @@ internal sealed class PeerConnection
                 long bytes = 0;
                 try
                 {
-                    while (FrameCodec.TryReadFrame(ref buffer, _maxFrameSize, out ReadOnlySequence<byte> frame))
+                    while (FrameCodec.TryReadFrame(ref buffer, maxFrame, out ReadOnlySequence<byte> frame))
                     {
                         bytes += frame.Length + FrameCodec.HeaderSize;
-                        if (Dispatch(frame))
+                        if (_opener is null ? Dispatch(frame) : OpenAndDispatch(frame))
                         {
                             messages++;
                         }
@@ -429,6 +461,23 @@ internal sealed class PeerConnection
         finally
         {
             _readerDone.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Checks and opens a protected frame, then handles it. An opened body may live in a pooled buffer, given back
+    /// when dispatch returns: nothing dispatch hands on keeps a reference to the frame's bytes.
+    /// </summary>
+    private bool OpenAndDispatch(ReadOnlySequence<byte> frame)
+    {
+        ReadOnlySequence<byte> body = _opener!.Open(frame, out byte[]? rented);
+        try
+        {
+            return Dispatch(body);
+        }
+        finally
+        {
+            FrameCipher.Release(rented);
         }
     }
 

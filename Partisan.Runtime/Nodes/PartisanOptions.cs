@@ -65,6 +65,14 @@ public sealed class PartisanOptions
     /// <summary>The transport; default TCP (with <see cref="Tls"/> if set).</summary>
     public ITransport? Transport { get; set; }
 
+    /// <summary>
+    /// How frames after the handshake are protected (docs/wire.md, "Protected frames"; README, "Security"). Every node
+    /// of a cluster must use the same mode: a handshake between different modes is refused, never downgraded. The
+    /// protected modes need protocol version 2 (a version 1 peer can only do <see cref="FrameProtection.None"/>).
+    /// Default <see cref="FrameProtection.None"/>.
+    /// </summary>
+    public FrameProtection FrameProtection { get; set; } = FrameProtection.None;
+
     /// <summary>TLS for the default TCP transport.</summary>
     public TlsOptions? Tls { get; set; }
 
@@ -196,6 +204,15 @@ public sealed class PartisanOptions
         if (ProtocolVersions.Validate() is { } versionError)
         {
             errors.Add(versionError);
+        }
+
+        if (!Enum.IsDefined(FrameProtection))
+        {
+            errors.Add($"FrameProtection '{FrameProtection}' is not None, Authenticated or Encrypted.");
+        }
+        else if (FrameProtection != FrameProtection.None && ProtocolVersions.Max < ProtocolVersions.FrameProtection)
+        {
+            errors.Add($"FrameProtection {FrameProtection} needs protocol version {ProtocolVersions.FrameProtection}; this node speaks {ProtocolVersions}.");
         }
 
         if (Tls is not null && (Tls.Server is null || Tls.Client is null))

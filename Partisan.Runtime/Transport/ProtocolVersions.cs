@@ -17,6 +17,9 @@ internal readonly record struct ProtocolVersions(int Min, int Max)
     /// <summary>The first version with message header extensions.</summary>
     public const int Extensions = V2;
 
+    /// <summary>The first version with protected frames (<see cref="Transport.FrameProtection"/> other than <c>None</c>).</summary>
+    public const int FrameProtection = V2;
+
     /// <summary>The oldest version this build speaks.</summary>
     public const int OldestSupported = V1;
 
