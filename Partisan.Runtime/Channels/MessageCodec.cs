@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using Partisan.Serialization;
 using Partisan.Transport;
 
@@ -7,9 +6,10 @@ namespace Partisan.Channels;
 
 /// <summary>
 /// Encodes and decodes the bodies of <c>Message</c> and <c>Control</c> frames. A message body is:
-/// type byte, flags byte, target (pid id as varint, or registered name), then the payload — the
-/// message with its type descriptor — either as is, or compressed (varint original length, then
-/// Deflate or Brotli bytes) when the channel compresses and the payload is large enough.
+/// type byte, flags byte, the optional header fields when there are any (<see cref="FrameExtensions"/>, protocol
+/// version 2), target (pid id as varint, or registered name), then the payload — the message with its type descriptor —
+/// either as is, or compressed (varint original length, then Deflate or Brotli bytes) when the channel compresses and
+/// the payload is large enough.
 /// </summary>
 internal sealed class MessageCodec
 {
@@ -29,9 +29,17 @@ internal sealed class MessageCodec
 
     public WireContext Context => _context;
 
-    /// <summary>Encodes a message for <paramref name="target"/> into <paramref name="frame"/>.</summary>
+    /// <summary>Encodes a message for <paramref name="target"/> into <paramref name="frame"/>, with no header fields.</summary>
     /// <exception cref="MessageTooLargeException">The encoded message is larger than MaxFrameSize.</exception>
-    public void EncodeMessage(OutboundFrame frame, ProcessRef target, object message, ChannelCompression compression)
+    public void EncodeMessage(OutboundFrame frame, ProcessRef target, object message, ChannelCompression compression) =>
+        EncodeMessage(frame, target, message, compression, in FrameExtensions.None);
+
+    /// <summary>
+    /// Encodes a message for <paramref name="target"/> into <paramref name="frame"/>, with <paramref name="extensions"/>
+    /// when there are any (the frame records where they are, so a writer to a version 1 peer can leave them out).
+    /// </summary>
+    /// <exception cref="MessageTooLargeException">The encoded message (or its header fields) is too large.</exception>
+    public void EncodeMessage(OutboundFrame frame, ProcessRef target, object message, ChannelCompression compression, in FrameExtensions extensions)
     {
         var flags = MessageFlags.None;
         if (target.IsName)
@@ -43,7 +51,15 @@ internal sealed class MessageCodec
         {
             var writer = new WireWriter(frame.Body, _context);
             writer.WriteByte((byte)FrameType.Message);
-            writer.WriteByte((byte)flags);
+            if (extensions.IsEmpty)
+            {
+                writer.WriteByte((byte)flags);
+            }
+            else
+            {
+                WriteFlagsAndExtensions(frame, ref writer, flags, extensions);
+            }
+
             WriteTarget(ref writer, target);
             writer.WriteObject(message);
             writer.Flush();
@@ -62,7 +78,16 @@ internal sealed class MessageCodec
             bool compress = scratch.WrittenCount >= _compressionThreshold;
             var writer = new WireWriter(frame.Body, _context);
             writer.WriteByte((byte)FrameType.Message);
-            writer.WriteByte((byte)(compress ? flags | MessageFlags.Compressed : flags));
+            MessageFlags written = compress ? flags | MessageFlags.Compressed : flags;
+            if (extensions.IsEmpty)
+            {
+                writer.WriteByte((byte)written);
+            }
+            else
+            {
+                WriteFlagsAndExtensions(frame, ref writer, written, extensions);
+            }
+
             WriteTarget(ref writer, target);
             if (!compress)
             {
@@ -73,7 +98,7 @@ internal sealed class MessageCodec
             {
                 writer.WriteVarUInt32((uint)scratch.WrittenCount);
                 writer.Flush();
-                Compress(scratch, frame.Body, compression);
+                PayloadCompression.Compress(scratch, frame.Body, compression);
             }
 
             CheckSize(frame.Body.WrittenCount);
@@ -86,6 +111,13 @@ internal sealed class MessageCodec
                 _scratch = null;
             }
         }
+    }
+
+    private static void WriteFlagsAndExtensions(OutboundFrame frame, ref WireWriter writer, MessageFlags flags, in FrameExtensions extensions)
+    {
+        frame.ExtensionsAt = checked((int)writer.Position);
+        writer.WriteByte((byte)(flags | MessageFlags.HasExtensions));
+        frame.ExtensionsLength = FrameExtensionsCodec.Write(ref writer, extensions);
     }
 
     /// <summary>Encodes a runtime control message into <paramref name="frame"/>.</summary>
@@ -118,17 +150,28 @@ internal sealed class MessageCodec
         }
     }
 
-    /// <summary>Reads the header of a message frame (after the type byte): the flags and the target on this node.</summary>
+    /// <summary>The message flags a connection speaking <paramref name="protocolVersion"/> accepts; any other bit is a protocol error.</summary>
+    public static MessageFlags FlagsFor(int protocolVersion) =>
+        protocolVersion >= ProtocolVersions.Extensions
+            ? MessageFlags.TargetIsName | MessageFlags.Compressed | MessageFlags.HasExtensions
+            : MessageFlags.TargetIsName | MessageFlags.Compressed;
+
+    /// <summary>
+    /// Reads the header of a message frame (after the type byte): the flags, the optional header fields, and the target
+    /// on this node. <paramref name="allowed"/> are the flags the connection's protocol version defines (<see cref="FlagsFor"/>).
+    /// </summary>
     /// <exception cref="ProtocolException">The header is malformed.</exception>
-    public static MessageFlags ReadHeader(ref WireReader reader, NodeName self, out ProcessRef target)
+    public static MessageFlags ReadHeader(ref WireReader reader, NodeName self, MessageFlags allowed, out ProcessRef target, out FrameExtensions extensions)
     {
         try
         {
             var flags = (MessageFlags)reader.ReadByte();
-            if ((flags & ~(MessageFlags.TargetIsName | MessageFlags.Compressed)) != 0)
+            if ((flags & ~allowed) != 0)
             {
                 throw new ProtocolException($"Unknown message flags 0x{(byte)flags:X2}.");
             }
+
+            extensions = (flags & MessageFlags.HasExtensions) == 0 ? default : FrameExtensionsCodec.Read(ref reader);
 
             if ((flags & MessageFlags.TargetIsName) != 0)
             {
@@ -149,8 +192,12 @@ internal sealed class MessageCodec
         }
     }
 
-    /// <summary>Reads the payload after the header. Throws <see cref="WireFormatException"/> or <see cref="TypeRegistrationException"/> for a payload this node cannot read.</summary>
-    public object? ReadPayload(ref WireReader reader, MessageFlags flags)
+    /// <summary>
+    /// Reads the payload after the header. A compressed payload is refused on a channel that does not compress here, and
+    /// inflated by what arrives (<see cref="PayloadCompression.Inflate"/>). Throws <see cref="WireFormatException"/> or
+    /// <see cref="TypeRegistrationException"/> for a payload this node cannot read (that message is dropped).
+    /// </summary>
+    public object? ReadPayload(ref WireReader reader, MessageFlags flags, ChannelOptions channel)
     {
         if ((flags & MessageFlags.Compressed) == 0)
         {
@@ -163,24 +210,21 @@ internal sealed class MessageCodec
             return value;
         }
 
-        uint originalLength = reader.ReadVarUInt32();
-        if (originalLength == 0 || originalLength > _maxFrameSize)
+        if (channel.Compression == ChannelCompression.None)
         {
-            throw new WireFormatException($"A compressed payload claims {originalLength} bytes uncompressed; the limit is {_maxFrameSize}.");
+            throw new WireFormatException($"A compressed payload on channel '{channel.Name}', which does not compress on this node (configure channels alike on every node).");
         }
 
-        int compressedLength = checked((int)reader.Remaining);
-        byte[] compressed = ArrayPool<byte>.Shared.Rent(Math.Max(1, compressedLength));
-        byte[] plain = ArrayPool<byte>.Shared.Rent((int)originalLength);
+        uint declared = reader.ReadVarUInt32();
+        if (declared == 0 || declared > _maxFrameSize)
+        {
+            throw new WireFormatException($"A compressed payload claims {declared} bytes uncompressed; the limit is {_maxFrameSize}.");
+        }
+
+        int written = PayloadCompression.Inflate(reader.UnreadSequence, (int)declared, out byte[] plain);
+        reader.Skip(reader.Remaining);
         try
         {
-            reader.ReadRaw(compressed.AsSpan(0, compressedLength));
-            int written = Decompress(compressed.AsSpan(0, compressedLength), plain.AsSpan(0, (int)originalLength));
-            if (written != originalLength)
-            {
-                throw new WireFormatException($"A compressed payload decompressed to {written} bytes, not the {originalLength} declared.");
-            }
-
             var inner = new WireReader(new ReadOnlySequence<byte>(plain, 0, written), _context);
             object? value = inner.ReadObject();
             if (!inner.End)
@@ -192,125 +236,37 @@ internal sealed class MessageCodec
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressed);
-            ArrayPool<byte>.Shared.Return(plain);
+            PayloadBuffers.Return(plain);
         }
     }
 
-    private static void Compress(WireBuffer source, WireBuffer destination, ChannelCompression compression)
+    /// <summary>
+    /// Finds the header fields of a frame body that is a message (<paramref name="body"/> starts with its type byte): the
+    /// length of the block after the flags byte, which is at offset 1. False when it has none, or is not a message.
+    /// </summary>
+    public static bool TryLocateExtensions(ReadOnlySequence<byte> body, WireContext context, out int length)
     {
-        int length = checked((int)source.WrittenCount);
-        byte[] input = ArrayPool<byte>.Shared.Rent(length);
+        length = 0;
+        var reader = new WireReader(body, context);
         try
         {
-            source.CopyTo(input);
-            if (compression == ChannelCompression.Brotli)
+            if (reader.ReadByte() != (byte)FrameType.Message || (((MessageFlags)reader.ReadByte()) & MessageFlags.HasExtensions) == 0)
             {
-                destination.GetSpan(1)[0] = (byte)ChannelCompression.Brotli;
-                destination.Advance(1);
-                int max = BrotliEncoder.GetMaxCompressedLength(length);
-                Span<byte> target = destination.GetSpan(max);
-                if (!BrotliEncoder.TryCompress(input.AsSpan(0, length), target, out int written, quality: 4, window: 22))
-                {
-                    throw new InvalidOperationException("Brotli compression failed.");
-                }
-
-                destination.Advance(written);
+                return false;
             }
-            else
+
+            uint block = reader.ReadVarUInt32();
+            if (block > FrameExtensionsCodec.MaxBytes || block > reader.Remaining)
             {
-                destination.GetSpan(1)[0] = (byte)ChannelCompression.Deflate;
-                destination.Advance(1);
-                using var stream = new BufferWriterStream(destination);
-                using (var deflate = new DeflateStream(stream, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    deflate.Write(input, 0, length);
-                }
+                return false;
             }
+
+            length = FrameExtensionsCodec.VarSize(block) + (int)block;
+            return true;
         }
-        finally
+        catch (WireFormatException)
         {
-            ArrayPool<byte>.Shared.Return(input);
+            return false;
         }
-    }
-
-    private static int Decompress(ReadOnlySpan<byte> compressed, Span<byte> plain)
-    {
-        if (compressed.Length < 1)
-        {
-            throw new WireFormatException("A compressed payload is empty.");
-        }
-
-        var algorithm = (ChannelCompression)compressed[0];
-        ReadOnlySpan<byte> data = compressed[1..];
-        switch (algorithm)
-        {
-            case ChannelCompression.Brotli:
-                if (!BrotliDecoder.TryDecompress(data, plain, out int written))
-                {
-                    throw new WireFormatException("A Brotli payload is corrupt or larger than declared.");
-                }
-
-                return written;
-            case ChannelCompression.Deflate:
-                try
-                {
-                    using var input = new MemoryStream(data.ToArray(), writable: false);
-                    using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-                    int total = 0;
-                    while (total < plain.Length)
-                    {
-                        int n = deflate.Read(plain[total..]);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        total += n;
-                    }
-
-                    Span<byte> probe = stackalloc byte[1];
-                    if (deflate.Read(probe) != 0)
-                    {
-                        throw new WireFormatException("A Deflate payload is larger than declared.");
-                    }
-
-                    return total;
-                }
-                catch (InvalidDataException ex)
-                {
-                    throw new WireFormatException("A Deflate payload is corrupt.", ex);
-                }
-
-            default:
-                throw new WireFormatException($"Unknown compression {(byte)algorithm}.");
-        }
-    }
-
-    private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => target.Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer) => target.Write(buffer);
     }
 }

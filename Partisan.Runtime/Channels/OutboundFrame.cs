@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
 using Partisan.Serialization;
+using Partisan.Transport;
 
 namespace Partisan.Channels;
 
@@ -33,9 +35,30 @@ internal sealed class OutboundFrame
     /// <summary>True for the frame that ends a connection gracefully once everything before it is written.</summary>
     public bool IsGoodbye { get; set; }
 
+    /// <summary>Offset in <see cref="Body"/> of the message flags byte that announces header fields (when <see cref="ExtensionsLength"/> is not 0).</summary>
+    public int ExtensionsAt { get; set; }
+
+    /// <summary>Bytes of header fields right after the flags byte at <see cref="ExtensionsAt"/> (length prefix included); 0 when there are none.</summary>
+    public int ExtensionsLength { get; set; }
+
     public int State;
 
     public int Length => (int)Body.WrittenCount;
+
+    /// <summary>
+    /// Writes this frame to <paramref name="output"/>; without its header fields when <paramref name="withExtensions"/> is
+    /// false (the peer speaks protocol version 1), so such a peer never sees the flag. Returns the body length written.
+    /// </summary>
+    public int WriteTo(PipeWriter output, bool withExtensions)
+    {
+        if (ExtensionsLength != 0 && !withExtensions)
+        {
+            return FrameCodec.WriteFrameWithoutExtensions(output, Body, ExtensionsAt, ExtensionsLength);
+        }
+
+        FrameCodec.WriteFrame(output, Body);
+        return Length;
+    }
 
     public static OutboundFrame Rent()
     {
@@ -59,6 +82,8 @@ internal sealed class OutboundFrame
         frame.Key = 0;
         frame.SupersedeKey = 0;
         frame.IsGoodbye = false;
+        frame.ExtensionsAt = 0;
+        frame.ExtensionsLength = 0;
         frame.State = Queued;
         if (Interlocked.Increment(ref _pooled) <= 4096)
         {

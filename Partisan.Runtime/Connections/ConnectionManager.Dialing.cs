@@ -120,9 +120,9 @@ internal sealed partial class ConnectionManager
                 connection = await _transport.ConnectAsync(address, linked.Token).ConfigureAwait(false);
             }
 
-            NodeSpec peer = await Handshake.InitiateAsync(connection, _handshake, slot.Channel.Name, slot.Index, spec.Name, _stopping.Token).ConfigureAwait(false);
+            HandshakeResult result = await Handshake.InitiateAsync(connection, _handshake, slot.Channel.Name, slot.Index, spec.Name, _stopping.Token).ConfigureAwait(false);
             ITransportConnection established = connection;
-            _loop.Post(() => DialFinished(() => OutboundEstablished(set, slot, established, peer)));
+            _loop.Post(() => DialFinished(() => OutboundEstablished(set, slot, established, result)));
         }
         catch (Exception ex)
         {
@@ -192,7 +192,7 @@ internal sealed partial class ConnectionManager
         double jitter = 0.5 + (_jitter.NextDouble() * 0.5);
         slot.NextDialAt = _time.GetTimestamp() + ToTicks(backoff * jitter);
         string where = set.Spec.ListenAddresses.Count > 0 ? set.Spec.ListenAddresses[0].ToString() : set.Name.Value;
-        if (error is HandshakeException handshake && handshake.Reason is HandshakeFailure.AuthenticationFailed or HandshakeFailure.VersionMismatch or HandshakeFailure.BadPeerName or HandshakeFailure.RefusedByOverlay)
+        if (error is HandshakeException handshake && handshake.Reason is HandshakeFailure.AuthenticationFailed or HandshakeFailure.VersionMismatch or HandshakeFailure.ProtectionMismatch or HandshakeFailure.BadPeerName or HandshakeFailure.RefusedByOverlay)
         {
             Log.HandshakeFailed(_logger, where, handshake.Message);
         }
@@ -224,8 +224,9 @@ internal sealed partial class ConnectionManager
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    private void OutboundEstablished(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection connection, NodeSpec peer)
+    private void OutboundEstablished(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection connection, HandshakeResult result)
     {
+        NodeSpec peer = result.Peer;
         slot.Dialing = false;
         if (_stopped || set.Removed || !ReferenceEquals(_peers.GetValueOrDefault(set.Name), set) || peer.Incarnation < set.Spec.Incarnation)
         {
@@ -254,13 +255,14 @@ internal sealed partial class ConnectionManager
             }
         }
 
-        Register(set, slot, connection, peer, replaced);
+        Register(set, slot, connection, result, replaced);
     }
 
     /// <summary>Counts a new outbound connection for <paramref name="slot"/> and starts it (after the one it replaces).</summary>
-    private void Register(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection transport, NodeSpec peer, PeerConnection? replaced)
+    private void Register(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection transport, HandshakeResult handshake, PeerConnection? replaced)
     {
-        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self);
+        NodeSpec peer = handshake.Peer;
+        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version, handshake.Keys);
         slot.Current = connection;
         slot.Backoff = TimeSpan.Zero;
         _generations[connection] = set.Generation;
@@ -288,7 +290,7 @@ internal sealed partial class ConnectionManager
     /// </summary>
     /// <exception cref="PartisanException">The address cannot be reached, or it is this node.</exception>
     /// <exception cref="HandshakeException">That node refused (e.g. a wrong cluster secret).</exception>
-    public async Task<(ITransportConnection Connection, NodeSpec Peer)> DialForJoinAsync(ListenAddress address, CancellationToken cancellationToken)
+    public async Task<(ITransportConnection Connection, HandshakeResult Handshake)> DialForJoinAsync(ListenAddress address, CancellationToken cancellationToken)
     {
         ITransportConnection connection;
         using (var connectTimeout = new CancellationTokenSource(_options.ConnectTimeout, _time))
@@ -306,13 +308,13 @@ internal sealed partial class ConnectionManager
 
         try
         {
-            NodeSpec peer = await Handshake.InitiateAsync(connection, _handshake, ChannelOptions.MembershipName, 0, null, cancellationToken).ConfigureAwait(false);
-            if (peer.Name == Self)
+            HandshakeResult result = await Handshake.InitiateAsync(connection, _handshake, ChannelOptions.MembershipName, 0, null, cancellationToken).ConfigureAwait(false);
+            if (result.Peer.Name == Self)
             {
                 throw new PartisanException($"Cannot join {address}: that is this node ({Self}).");
             }
 
-            return (connection, peer);
+            return (connection, result);
         }
         catch
         {
@@ -326,8 +328,9 @@ internal sealed partial class ConnectionManager
     /// Takes a connection a join opened on the membership channel (its handshake done) as that slot's connection,
     /// unless one already serves it. Loop only.
     /// </summary>
-    public void AdoptJoinConnection(ITransportConnection connection, NodeSpec peer)
+    public void AdoptJoinConnection(ITransportConnection connection, HandshakeResult handshake)
     {
+        NodeSpec peer = handshake.Peer;
         if (_stopped)
         {
             _ = DisposeQuietlyAsync(connection);
@@ -342,7 +345,7 @@ internal sealed partial class ConnectionManager
             return;
         }
 
-        Register(set, slot, connection, peer, replaced: null);
+        Register(set, slot, connection, handshake, replaced: null);
     }
 
     /// <summary>Dials <paramref name="channel"/>/<paramref name="index"/> of <paramref name="peer"/> again although a connection serves it, so the new one replaces it (tests of replacement under load).</summary>

@@ -103,7 +103,7 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     {
         LocalSpec = spec;
         SecretKey = secretKey;
-        _handshake = new HandshakeSettings(spec, secretKey, _options.HandshakeTimeout, _codec.Context, _time);
+        _handshake = new HandshakeSettings(spec, secretKey, _options.HandshakeTimeout, _codec.Context, _time, _options.ProtocolVersions, _options.FrameProtection);
         _housekeeping ??= _time.CreateTimer(static s => ((ConnectionManager)s!)._loop.Post(((ConnectionManager)s!).Housekeeping), this, _options.GossipInterval, _options.GossipInterval);
         if (_options.KeepAlive.Enabled && _keepAliveTicker is null)
         {

@@ -7,23 +7,26 @@ namespace Partisan.Connections;
 /// <summary>Decodes the body of a <c>Message</c> or <c>Control</c> frame and hands it to an <see cref="IInboundHandler"/>; shared by connections and by relay.</summary>
 internal static class FrameDispatch
 {
-    /// <summary>Decodes a message frame (after its type byte); returns true when a message was handed on.</summary>
+    /// <summary>
+    /// Decodes a message frame (after its type byte) that arrived on a connection accepting <paramref name="allowed"/>
+    /// flags (<see cref="MessageCodec.FlagsFor"/>); returns true when a message was handed on.
+    /// </summary>
     /// <exception cref="ProtocolException">The header is malformed (the connection closes).</exception>
-    public static bool Message(ref WireReader reader, MessageCodec codec, NodeName self, NodeName from, string channel, IInboundHandler inbound)
+    public static bool Message(ref WireReader reader, MessageCodec codec, NodeName self, NodeName from, ChannelOptions channel, MessageFlags allowed, IInboundHandler inbound)
     {
-        MessageFlags flags = MessageCodec.ReadHeader(ref reader, self, out ProcessRef target);
+        MessageFlags flags = MessageCodec.ReadHeader(ref reader, self, allowed, out ProcessRef target, out FrameExtensions extensions);
         object? message;
         try
         {
-            message = codec.ReadPayload(ref reader, flags);
+            message = codec.ReadPayload(ref reader, flags, channel);
         }
         catch (Exception ex) when (ex is WireFormatException or TypeRegistrationException)
         {
-            inbound.MessageDropped(from, channel, ex);
+            inbound.MessageDropped(from, channel.Name, ex);
             return false;
         }
 
-        inbound.DeliverMessage(from, target, message);
+        inbound.DeliverMessage(from, target, message, in extensions);
         return true;
     }
 

@@ -31,15 +31,13 @@ internal sealed partial class PeerConnection
                 bool goodbye = false;
                 while (_priority.TryDequeue(out OutboundFrame? control))
                 {
-                    FrameCodec.WriteFrame(output, control.Body);
-                    bytes += control.Length + FrameCodec.HeaderSize;
+                    bytes += WriteFrame(output, control) + FrameCodec.HeaderSize;
                     OutboundFrame.Return(control);
                 }
 
                 if (_retiring)
                 {
-                    WriteGoodbye(output);
-                    bytes += 1 + FrameCodec.HeaderSize;
+                    bytes += WriteGoodbye(output) + FrameCodec.HeaderSize;
                     goodbye = true;
                 }
 
@@ -50,8 +48,7 @@ internal sealed partial class PeerConnection
                         continue;
                     }
 
-                    FrameCodec.WriteFrame(output, frame.Body);
-                    bytes += frame.Length + FrameCodec.HeaderSize;
+                    bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;
                     if (frame.IsGoodbye)
                     {
                         goodbye = true;
@@ -127,11 +124,23 @@ internal sealed partial class PeerConnection
         batch.Clear();
     }
 
-    private static void WriteGoodbye(PipeWriter output)
+    /// <summary>Writes one frame, sealed when the connection protects its frames; returns the length after the header.</summary>
+    private int WriteFrame(PipeWriter output, OutboundFrame frame) =>
+        _sealer is null
+            ? frame.WriteTo(output, _writesExtensions)
+            : _sealer.Seal(output, frame.Body); // protection needs version 2, which writes header fields as they are
+
+    private int WriteGoodbye(PipeWriter output)
     {
+        if (_sealer is not null)
+        {
+            return _sealer.Seal(output, [(byte)FrameType.Goodbye]);
+        }
+
         Span<byte> span = output.GetSpan(FrameCodec.HeaderSize + 1);
         BinaryPrimitives.WriteUInt32BigEndian(span, 1);
         span[FrameCodec.HeaderSize] = (byte)FrameType.Goodbye;
         output.Advance(FrameCodec.HeaderSize + 1);
+        return 1;
     }
 }

@@ -34,6 +34,10 @@ internal sealed partial class PeerConnection
     private readonly KeepAliveOptions _keepAlive;
     private readonly int _maxFrameSize;
     private readonly NodeName _self;
+    private readonly MessageFlags _allowedFlags;
+    private readonly bool _writesExtensions;
+    private readonly FrameSealer? _sealer;
+    private readonly FrameOpener? _opener;
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboundFrame> _priority = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +62,9 @@ internal sealed partial class PeerConnection
         TimeProvider time,
         KeepAliveOptions keepAlive,
         int maxFrameSize,
-        NodeName self)
+        NodeName self,
+        int protocolVersion,
+        FrameKeys? keys = null)
     {
         _transport = transport;
         Peer = peer;
@@ -73,8 +79,24 @@ internal sealed partial class PeerConnection
         _keepAlive = keepAlive;
         _maxFrameSize = maxFrameSize;
         _self = self;
+        ProtocolVersion = protocolVersion;
+        _allowedFlags = MessageCodec.FlagsFor(protocolVersion);
+        _writesExtensions = protocolVersion >= ProtocolVersions.Extensions;
+        if (keys is not null)
+        {
+            Protection = keys.Mode;
+            _sealer = new FrameSealer(keys.Mode, keys.SendKey(outbound));
+            _opener = new FrameOpener(keys.Mode, keys.ReceiveKey(outbound));
+        }
+
         _lastReceived = time.GetTimestamp();
     }
+
+    /// <summary>How this connection's frames are protected (agreed in the handshake).</summary>
+    public FrameProtection Protection { get; }
+
+    /// <summary>The protocol version the handshake settled on; what this connection writes and accepts follows it.</summary>
+    public int ProtocolVersion { get; }
 
     public NodeSpec Peer { get; }
 
@@ -125,6 +147,7 @@ internal sealed partial class PeerConnection
             // Never started (a reservation during a handshake): nothing will run, so nothing waits on it.
             _writerDone.TrySetResult();
             _readerDone.TrySetResult();
+            DisposeCiphers();
         }
 
         _stop.Cancel();
@@ -202,14 +225,22 @@ internal sealed partial class PeerConnection
             OutboundFrame.Return(frame);
         }
 
+        DisposeCiphers();
         _metrics.ConnectionClosed();
         _owner.ConnectionClosed(this, _closeReason ?? "connection_closed");
+    }
+
+    private void DisposeCiphers()
+    {
+        _sealer?.Dispose();
+        _opener?.Dispose();
     }
 
     private async Task ReaderLoopAsync(PeerConnection? predecessor)
     {
         PipeReader input = _transport.Input;
         CancellationToken ct = _stop.Token;
+        int maxFrame = _opener is null ? _maxFrameSize : _maxFrameSize + FrameCipher.TagSize;
         try
         {
             if (predecessor is not null)
@@ -230,10 +261,10 @@ internal sealed partial class PeerConnection
                 long bytes = 0;
                 try
                 {
-                    while (FrameCodec.TryReadFrame(ref buffer, _maxFrameSize, out ReadOnlySequence<byte> frame))
+                    while (FrameCodec.TryReadFrame(ref buffer, maxFrame, out ReadOnlySequence<byte> frame))
                     {
                         bytes += frame.Length + FrameCodec.HeaderSize;
-                        if (Dispatch(frame))
+                        if (_opener is null ? Dispatch(frame) : OpenAndDispatch(frame))
                         {
                             messages++;
                         }
@@ -285,6 +316,23 @@ internal sealed partial class PeerConnection
         }
     }
 
+    /// <summary>
+    /// Checks and opens a protected frame, then handles it. An opened body may live in a pooled buffer, given back
+    /// when dispatch returns: nothing dispatch hands on keeps a reference to the frame's bytes.
+    /// </summary>
+    private bool OpenAndDispatch(ReadOnlySequence<byte> frame)
+    {
+        ReadOnlySequence<byte> body = _opener!.Open(frame, out byte[]? rented);
+        try
+        {
+            return Dispatch(body);
+        }
+        finally
+        {
+            FrameCipher.Release(rented);
+        }
+    }
+
     /// <summary>Handles one frame; returns true when it was a user message.</summary>
     private bool Dispatch(ReadOnlySequence<byte> frame)
     {
@@ -302,12 +350,12 @@ internal sealed partial class PeerConnection
         switch (type)
         {
             case FrameType.Message:
-                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, ChannelName, _inbound);
+                return FrameDispatch.Message(ref reader, _codec, _self, Peer.Name, Slot.Channel, _allowedFlags, _inbound);
             case FrameType.Control:
                 FrameDispatch.Control(ref reader, Peer.Name, ChannelName, _inbound);
                 return false;
             case FrameType.Relay:
-                _inbound.HandleRelay(Peer.Name, Slot.Channel, ref reader);
+                _inbound.HandleRelay(Peer.Name, Slot.Channel, _allowedFlags, ref reader);
                 return false;
             case FrameType.Ping:
                 SendPriority(FrameType.Pong, ReadTimestamp(ref reader));

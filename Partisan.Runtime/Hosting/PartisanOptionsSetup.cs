@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Partisan.Serialization;
+using Partisan.Transport;
 
 namespace Partisan.Hosting;
 
@@ -47,6 +48,7 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
             [nameof(PartisanOptions.ReconnectMaxDelay)] = (s, o, r) => ReadTimeSpan(s, r, v => o.ReconnectMaxDelay = v),
             [nameof(PartisanOptions.KeepAlive)] = ReadKeepAlive,
             [nameof(PartisanOptions.RemoteRefFormat)] = (s, o, r) => ReadEnum<RemoteRefFormat>(s, r, v => o.RemoteRefFormat = v),
+            [nameof(PartisanOptions.FrameProtection)] = (s, o, r) => ReadEnum<FrameProtection>(s, r, v => o.FrameProtection = v),
             [nameof(PartisanOptions.RemoteRefUriPadding)] = (s, o, r) => ReadBoolean(s, r, v => o.RemoteRefUriPadding = v),
             [nameof(PartisanOptions.RelayHops)] = (s, o, r) => ReadInt32(s, r, v => o.RelayHops = v),
             [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),

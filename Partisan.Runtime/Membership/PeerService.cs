@@ -55,11 +55,11 @@ internal sealed class PeerService : IPeerServiceManager
     /// <inheritdoc />
     public async Task JoinAsync(ListenAddress address, CancellationToken cancellationToken = default)
     {
-        (Transport.ITransportConnection connection, NodeSpec peer) = await _connections.DialForJoinAsync(address, cancellationToken).ConfigureAwait(false);
+        (Transport.ITransportConnection connection, Transport.HandshakeResult handshake) = await _connections.DialForJoinAsync(address, cancellationToken).ConfigureAwait(false);
         await _loop.InvokeAsync(() =>
         {
-            _connections.AdoptJoinConnection(connection, peer);
-            _overlay.Join(peer);
+            _connections.AdoptJoinConnection(connection, handshake);
+            _overlay.Join(handshake.Peer);
         }).ConfigureAwait(false);
     }
 

@@ -85,6 +85,11 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _router.UseNextHops(() => _overlay.NextHops);
         _peers = new PeerService(loop, _connections, _overlay, events, dispatcher);
 
+        if (options.PropagateTraceContext)
+        {
+            Pipeline.Add(new TraceContextStage());
+        }
+
         // Each subsystem handles its own control messages.
         Monitors.RegisterControlMessages(Controls);
         Calls.RegisterControlMessages(Controls);

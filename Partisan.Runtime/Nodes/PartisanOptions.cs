@@ -65,6 +65,14 @@ public sealed class PartisanOptions
     /// <summary>The transport; default TCP (with <see cref="Tls"/> if set).</summary>
     public ITransport? Transport { get; set; }
 
+    /// <summary>
+    /// How frames after the handshake are protected (docs/wire.md, "Protected frames"; README, "Security"). Every node
+    /// of a cluster must use the same mode: a handshake between different modes is refused, never downgraded. The
+    /// protected modes need protocol version 2 (a version 1 peer can only do <see cref="FrameProtection.None"/>).
+    /// Default <see cref="FrameProtection.None"/>.
+    /// </summary>
+    public FrameProtection FrameProtection { get; set; } = FrameProtection.None;
+
     /// <summary>TLS for the default TCP transport.</summary>
     public TlsOptions? Tls { get; set; }
 
@@ -85,6 +93,18 @@ public sealed class PartisanOptions
 
     /// <summary>How many hops a relayed message may take to reach a member this node has no connection to (1–255; default 5, as Partisan's relay TTL).</summary>
     public int RelayHops { get; set; } = 5;
+
+    /// <summary>
+    /// The wire protocol versions this node speaks (default all this build knows, <see cref="ProtocolVersions.Supported"/>).
+    /// Internal: tests narrow it to run nodes of different versions in one cluster.
+    /// </summary>
+    internal ProtocolVersions ProtocolVersions { get; set; } = ProtocolVersions.Supported;
+
+    /// <summary>
+    /// Send the W3C trace context of <see cref="System.Diagnostics.Activity.Current"/> with each user message (a header
+    /// field of protocol version 2). Internal until a tracing subsystem consumes it on the receiving side.
+    /// </summary>
+    internal bool PropagateTraceContext { get; set; }
 
     /// <summary>The development secret used when <see cref="ClusterSecret"/> is unset.</summary>
     public const string DevelopmentSecret = "partisan-development-secret";
@@ -179,6 +199,20 @@ public sealed class PartisanOptions
         if (ClusterSecret is { Length: < 8 })
         {
             errors.Add("ClusterSecret must be at least 8 characters.");
+        }
+
+        if (ProtocolVersions.Validate() is { } versionError)
+        {
+            errors.Add(versionError);
+        }
+
+        if (!Enum.IsDefined(FrameProtection))
+        {
+            errors.Add($"FrameProtection '{FrameProtection}' is not None, Authenticated or Encrypted.");
+        }
+        else if (FrameProtection != FrameProtection.None && ProtocolVersions.Max < ProtocolVersions.FrameProtection)
+        {
+            errors.Add($"FrameProtection {FrameProtection} needs protocol version {ProtocolVersions.FrameProtection}; this node speaks {ProtocolVersions}.");
         }
 
         if (Tls is not null && (Tls.Server is null || Tls.Client is null))

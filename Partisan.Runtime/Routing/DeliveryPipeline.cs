@@ -1,3 +1,5 @@
+using Partisan.Channels;
+
 namespace Partisan.Routing;
 
 /// <summary>
@@ -80,6 +82,9 @@ internal struct OutboundMessage
     public ProcessRef Target;
     public object Message;
     public ForwardOptions Options;
+
+    /// <summary>Header fields to send with it (acknowledgement id, causal clock, trace context); a stage sets its own. Left out toward a version 1 peer.</summary>
+    public FrameExtensions Extensions;
 }
 
 /// <summary>A user message that arrived from <see cref="From"/>.</summary>
@@ -88,4 +93,7 @@ internal struct InboundMessage
     public NodeName From;
     public ProcessRef Target;
     public object Message;
+
+    /// <summary>The header fields it came with (none from a version 1 peer). Byte fields are valid during the stage's call only.</summary>
+    public FrameExtensions Extensions;
 }

@@ -37,11 +37,11 @@ internal sealed class InboundDispatcher : IInboundHandler
     public void UseRouter(Router router) => _router = router;
 
     /// <inheritdoc />
-    public void DeliverMessage(NodeName from, ProcessRef target, object? message)
+    public void DeliverMessage(NodeName from, ProcessRef target, object? message, in FrameExtensions extensions)
     {
         if (message is not null && !_pipeline.IsEmpty)
         {
-            var staged = new InboundMessage { From = from, Target = target, Message = message };
+            var staged = new InboundMessage { From = from, Target = target, Message = message, Extensions = extensions };
             if (!_pipeline.Inbound(ref staged))
             {
                 return;
@@ -79,7 +79,7 @@ internal sealed class InboundDispatcher : IInboundHandler
     }
 
     /// <inheritdoc />
-    public void HandleRelay(NodeName from, ChannelOptions channel, ref WireReader reader)
+    public void HandleRelay(NodeName from, ChannelOptions channel, MessageFlags allowed, ref WireReader reader)
     {
         RelayHeader header = RelayHeader.Read(ref reader);
         if (header.Destination != _node.Name)
@@ -101,7 +101,7 @@ internal sealed class InboundDispatcher : IInboundHandler
         switch (inner)
         {
             case FrameType.Message:
-                FrameDispatch.Message(ref reader, _codec, _node.Name, header.Origin, channel.Name, this);
+                FrameDispatch.Message(ref reader, _codec, _node.Name, header.Origin, channel, allowed, this);
                 break;
             case FrameType.Control:
                 FrameDispatch.Control(ref reader, header.Origin, channel.Name, this);

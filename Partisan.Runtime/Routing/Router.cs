@@ -97,19 +97,23 @@ internal sealed class Router
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
-            return !_pipeline.Outbound(ref staged) || ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options);
+            return !_pipeline.Outbound(ref staged) || ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);
         }
 
-        return ForwardUnstaged(node, target, message, options);
+        return ForwardUnstaged(node, target, message, options, FrameExtensions.None);
     }
 
-    /// <summary>Like <see cref="Forward"/> without the delivery pipeline (for stages that send what they held).</summary>
-    public bool ForwardUnstaged(NodeName node, ProcessRef target, object message, in ForwardOptions options) =>
-        PrepareMessage(node, target, message, options, out ConnectionSlot? slot) is { } frame && Enqueue(slot!, frame);
+    /// <summary>
+    /// Like <see cref="Forward"/> without the delivery pipeline (for stages that send what they held), with
+    /// <paramref name="extensions"/> as the message's header fields (left out by the connection's writer when the peer
+    /// speaks protocol version 1).
+    /// </summary>
+    public bool ForwardUnstaged(NodeName node, ProcessRef target, object message, in ForwardOptions options, in FrameExtensions extensions) =>
+        PrepareMessage(node, target, message, options, extensions, out ConnectionSlot? slot) is { } frame && Enqueue(slot!, frame);
 
     /// <summary>The one preparation path of user messages: route, pick the connection, encode. Null (counted as dropped) when there is no route.</summary>
     /// <exception cref="ArgumentException">The channel is not configured.</exception>
-    private OutboundFrame? PrepareMessage(NodeName node, ProcessRef target, object message, in ForwardOptions options, out ConnectionSlot? slot)
+    private OutboundFrame? PrepareMessage(NodeName node, ProcessRef target, object message, in ForwardOptions options, in FrameExtensions extensions, out ConnectionSlot? slot)
     {
         string channel = options.Channel ?? ChannelOptions.DefaultName;
         long key = options.PartitionKey is null ? PartitionHash.Of(target) : PartitionHash.Of(options.PartitionKey);
@@ -122,7 +126,7 @@ internal sealed class Router
         OutboundFrame frame = Begin(route, key);
         try
         {
-            _codec.EncodeMessage(frame, target, message, route.Channel.Compression);
+            _codec.EncodeMessage(frame, target, message, route.Channel.Compression, extensions);
         }
         catch
         {
@@ -137,6 +141,7 @@ internal sealed class Router
     /// <summary>Like <see cref="Forward"/>, but waits for room when the connection's queue is full instead of dropping.</summary>
     public async ValueTask<bool> ForwardAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, CancellationToken cancellationToken)
     {
+        FrameExtensions extensions = default;
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
@@ -145,10 +150,10 @@ internal sealed class Router
                 return true;
             }
 
-            (node, target, message, options) = (staged.Destination, staged.Target, staged.Message, staged.Options);
+            (node, target, message, options, extensions) = (staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);
         }
 
-        if (PrepareMessage(node, target, message, options, out ConnectionSlot? prepared) is not { } frame)
+        if (PrepareMessage(node, target, message, options, extensions, out ConnectionSlot? prepared) is not { } frame)
         {
             return false;
         }
@@ -258,9 +263,17 @@ internal sealed class Router
         var writer = new WireWriter(frame.Body, _codec.Context);
         (header with { HopsLeft = (byte)(header.HopsLeft - 1) }).Write(ref writer);
         writer.Flush();
+        int innerAt = (int)frame.Body.WrittenCount;
         foreach (ReadOnlyMemory<byte> segment in inner)
         {
             frame.Body.Write(segment.Span);
+        }
+
+        if (MessageCodec.TryLocateExtensions(inner, _codec.Context, out int extensions))
+        {
+            // So the writer can leave them out toward a version 1 peer, as for frames encoded here.
+            frame.ExtensionsAt = innerAt + 1;
+            frame.ExtensionsLength = extensions;
         }
 
         frame.Key = header.Key;

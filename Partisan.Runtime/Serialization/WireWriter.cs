@@ -184,14 +184,14 @@ public ref struct WireWriter
     }
 
     /// <summary>Writes a non-null byte sequence: varint (length + 1), then the bytes.</summary>
-    public void WriteBytes(ReadOnlySpan<byte> value)
+    public void WriteBytes(scoped ReadOnlySpan<byte> value)
     {
         WriteVarUInt32((uint)value.Length + 1);
         WriteRaw(value);
     }
 
     /// <summary>Writes bytes with no length prefix.</summary>
-    public void WriteRaw(ReadOnlySpan<byte> value)
+    public void WriteRaw(scoped ReadOnlySpan<byte> value)
     {
         while (value.Length > 0)
         {

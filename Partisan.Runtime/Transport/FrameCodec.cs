@@ -65,6 +65,58 @@ internal static class FrameCodec
         }
     }
 
+    /// <summary>
+    /// Writes a message frame whose body holds header fields, without them: the <paramref name="length"/> bytes after the
+    /// flags byte at <paramref name="flagsAt"/> are left out and the flag is cleared, so the peer receives exactly the frame
+    /// encoded with no fields (for a peer whose protocol version has none). Returns the body length written.
+    /// </summary>
+    public static int WriteFrameWithoutExtensions(PipeWriter output, WireBuffer body, int flagsAt, int length)
+    {
+        long total = body.WrittenCount - length;
+        Span<byte> header = output.GetSpan(HeaderSize);
+        BinaryPrimitives.WriteUInt32BigEndian(header, checked((uint)total));
+        output.Advance(HeaderSize);
+        CopyRange(output, body, 0, flagsAt);
+        Span<byte> flags = output.GetSpan(1);
+        flags[0] = (byte)(ByteAt(body, flagsAt) & ~(byte)MessageFlags.HasExtensions);
+        output.Advance(1);
+        CopyRange(output, body, flagsAt + 1L + length, body.WrittenCount);
+        return (int)total;
+    }
+
+    private static void CopyRange(PipeWriter output, WireBuffer body, long from, long to)
+    {
+        long start = 0;
+        for (int i = 0; i < body.SegmentCount && start < to; i++)
+        {
+            ReadOnlySpan<byte> segment = body.GetSegment(i).Span;
+            long end = start + segment.Length;
+            if (end > from)
+            {
+                output.Write(segment[(int)Math.Max(0, from - start)..(int)Math.Min(segment.Length, to - start)]);
+            }
+
+            start = end;
+        }
+    }
+
+    private static byte ByteAt(WireBuffer body, long position)
+    {
+        long start = 0;
+        for (int i = 0; i < body.SegmentCount; i++)
+        {
+            ReadOnlySpan<byte> segment = body.GetSegment(i).Span;
+            if (position < start + segment.Length)
+            {
+                return segment[(int)(position - start)];
+            }
+
+            start += segment.Length;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(position));
+    }
+
     /// <summary>Writes a frame and flushes; for the handshake.</summary>
     public static async ValueTask WriteFrameAsync(PipeWriter output, WireBuffer body, CancellationToken cancellationToken)
     {

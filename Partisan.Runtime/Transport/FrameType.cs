@@ -23,4 +23,7 @@ internal enum MessageFlags : byte
     None = 0,
     TargetIsName = 1,
     Compressed = 2,
+
+    /// <summary>Optional header fields follow the flags byte (protocol version 2; see <see cref="Channels.FrameExtensions"/>).</summary>
+    HasExtensions = 4,
 }

@@ -6,33 +6,45 @@ using Partisan.Serialization;
 namespace Partisan.Transport;
 
 /// <summary>What both sides of a handshake need.</summary>
-internal sealed record HandshakeSettings(NodeSpec Local, byte[] SecretKey, TimeSpan Timeout, WireContext Context, TimeProvider Time);
-
-/// <summary>What the acceptor learns from an authenticated initiator.</summary>
-internal readonly record struct InboundRequest(NodeSpec Initiator, string Channel, int Index);
+internal sealed record HandshakeSettings(NodeSpec Local, byte[] SecretKey, TimeSpan Timeout, WireContext Context, TimeProvider Time, ProtocolVersions Versions, FrameProtection Protection = FrameProtection.None);
 
 /// <summary>
-/// The connection handshake (protocol version 1), run on every new connection before any message:
+/// What the acceptor learns from an authenticated initiator, the protocol version the connection speaks, and the
+/// session keys of its frames (null with <see cref="FrameProtection.None"/>).
+/// </summary>
+internal readonly record struct InboundRequest(NodeSpec Initiator, string Channel, int Index, int Version, FrameKeys? Keys = null);
+
+/// <summary>What the initiator learns: the acceptor's spec, the protocol version the connection speaks, and the session keys of its frames (null with <see cref="FrameProtection.None"/>).</summary>
+internal readonly record struct HandshakeResult(NodeSpec Peer, int Version, FrameKeys? Keys = null);
+
+/// <summary>
+/// The connection handshake, run on every new connection before any message:
 /// <list type="number">
-/// <item>initiator → <c>Hello</c>: magic, version, its name, channel, connection index, a random nonce, and the name it expects to reach;</item>
-/// <item>acceptor → <c>Challenge</c>: version, its name, its nonce, and its proof <c>HMAC(secret, "server" ‖ transcript)</c> (or <c>Reject</c>);</item>
+/// <item>initiator → <c>Hello</c>: magic, its oldest version, its name, channel, connection index, a random nonce, the name it expects to reach, and its newest version when that differs from the oldest;</item>
+/// <item>acceptor → <c>Challenge</c>: the chosen version (the highest both speak), its name, its nonce, and its proof <c>HMAC(secret, "server" ‖ transcript)</c> (or <c>Reject</c>, version mismatch, when the ranges do not overlap);</item>
 /// <item>initiator checks the proof → <c>Auth</c>: its proof <c>HMAC(secret, "client" ‖ transcript)</c> and its node spec (or <c>Reject</c>);</item>
 /// <item>acceptor checks the proof and the duplicate rule → <c>Welcome</c> with its node spec (or <c>Reject</c>).</item>
 /// </list>
 /// The transcript binds both nonces, both names, the channel and the index, so proofs cannot be replayed.
 /// The secret never crosses the wire, and no node spec is parsed before the peer has proven the secret.
+/// From protocol version 2 the Hello and the Challenge carry each side's <see cref="FrameProtection"/> (when not
+/// <c>None</c>); both must be the same, the transcript ends with it, and both sides derive the connection's two frame
+/// keys from the secret key, both nonces and the transcript (HKDF-SHA256).
 /// </summary>
 internal static class Handshake
 {
     public const uint Magic = 0x4E535450; // "PTSN" little-endian
-    public const int ProtocolVersion = 1;
+
+    /// <summary>The newest protocol version this build speaks (see <see cref="ProtocolVersions"/>).</summary>
+    public const int ProtocolVersion = ProtocolVersions.Newest;
     public const int MaxHandshakeFrame = 64 * 1024;
     private const int NonceSize = 32;
+    private const int FrameKeySize = 32; // AES-256
 
     public static byte[] DeriveKey(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    /// <summary>Runs the initiator's side; returns the acceptor's spec.</summary>
-    public static async Task<NodeSpec> InitiateAsync(ITransportConnection connection, HandshakeSettings settings, string channel, int index, NodeName? expectedPeer, CancellationToken cancellationToken)
+    /// <summary>Runs the initiator's side; returns the acceptor's spec and the negotiated version.</summary>
+    public static async Task<HandshakeResult> InitiateAsync(ITransportConnection connection, HandshakeSettings settings, string channel, int index, NodeName? expectedPeer, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(settings.Timeout, settings.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -40,40 +52,60 @@ internal static class Handshake
         try
         {
             byte[] clientNonce = RandomNumberGenerator.GetBytes(NonceSize);
+            ProtocolVersions versions = settings.Versions;
+            FrameProtection protection = settings.Protection;
             using var body = new WireBuffer(256);
             Write(body, settings.Context, (ref WireWriter w) =>
             {
                 w.WriteByte((byte)FrameType.Hello);
                 w.WriteInt32(unchecked((int)Magic));
-                w.WriteVarUInt32(ProtocolVersion);
+                w.WriteVarUInt32((uint)versions.Min);
                 w.WriteString(settings.Local.Name.Value);
                 w.WriteString(channel);
                 w.WriteVarUInt32((uint)index);
                 w.WriteRaw(clientNonce);
                 w.WriteString(expectedPeer?.Value);
+                if (versions.Max != versions.Min || protection != FrameProtection.None)
+                {
+                    w.WriteVarUInt32((uint)versions.Max); // a version 1 acceptor ignores it
+                }
+
+                if (protection != FrameProtection.None)
+                {
+                    w.WriteByte((byte)protection); // version 2: the frame protection, only after the newest version
+                }
             });
             await FrameCodec.WriteFrameAsync(connection.Output, body, ct).ConfigureAwait(false);
 
             byte[] reply = await FrameCodec.ReadFrameAsync(connection.Input, MaxHandshakeFrame, ct).ConfigureAwait(false);
             NodeName acceptorName;
+            int version;
             byte[] serverNonce = new byte[NonceSize];
             byte[] serverProof = new byte[NonceSize];
             {
                 var r = new WireReader(reply, settings.Context);
-                FrameType type = ReadType(ref r, FrameType.Challenge);
-                _ = type;
-                int version = (int)r.ReadVarUInt32();
-                if (version != ProtocolVersion)
+                ReadType(ref r, FrameType.Challenge);
+                version = (int)Math.Min(r.ReadVarUInt32(), int.MaxValue);
+                if (!versions.Contains(version))
                 {
-                    throw new HandshakeException(HandshakeFailure.VersionMismatch, $"The peer speaks protocol version {version}; this node speaks {ProtocolVersion}.");
+                    string why = $"the peer chose protocol version {version}; this node speaks {versions}";
+                    await TrySendRejectAsync(connection, settings, HandshakeFailure.VersionMismatch, why).ConfigureAwait(false);
+                    throw new HandshakeException(HandshakeFailure.VersionMismatch, $"Refused {connection.RemoteEndPoint}: {why}.");
                 }
 
                 acceptorName = ReadName(ref r);
                 r.ReadRaw(serverNonce);
                 r.ReadRaw(serverProof);
+                FrameProtection theirs = version >= ProtocolVersions.FrameProtection && !r.End ? ReadProtection(ref r) : FrameProtection.None;
+                if (theirs != protection)
+                {
+                    string why = ProtectionMismatch(acceptorName, theirs, settings.Local.Name, protection, version);
+                    await TrySendRejectAsync(connection, settings, HandshakeFailure.ProtectionMismatch, why).ConfigureAwait(false);
+                    throw new HandshakeException(HandshakeFailure.ProtectionMismatch, $"Refused {connection.RemoteEndPoint}: {why}.");
+                }
             }
 
-            byte[] transcript = Transcript(clientNonce, serverNonce, settings.Local.Name, acceptorName, channel, index);
+            byte[] transcript = Transcript(clientNonce, serverNonce, settings.Local.Name, acceptorName, channel, index, protection);
             if (!CryptographicOperations.FixedTimeEquals(serverProof, Proof(settings.SecretKey, "server", transcript)))
             {
                 await TrySendRejectAsync(connection, settings, HandshakeFailure.AuthenticationFailed, "authentication failed: the peer's proof does not match this node's cluster secret").ConfigureAwait(false);
@@ -106,7 +138,7 @@ internal static class Handshake
                 throw new HandshakeException(HandshakeFailure.BadPeerName, $"The peer introduced itself as {acceptorName} but its spec names {peer.Name}.");
             }
 
-            return peer;
+            return new HandshakeResult(peer, version, DeriveFrameKeys(settings.SecretKey, clientNonce, serverNonce, transcript, protection));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -147,6 +179,9 @@ internal static class Handshake
             NodeName initiatorName;
             string channel;
             int index;
+            int version;
+            FrameProtection theirs;
+            FrameProtection protection = settings.Protection;
             byte[] clientNonce = new byte[NonceSize];
             {
                 var r = new WireReader(hello, settings.Context);
@@ -155,10 +190,12 @@ internal static class Handshake
                     throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"{connection.RemoteEndPoint} is not a Partisan peer (bad greeting).");
                 }
 
-                int version = (int)r.ReadVarUInt32();
-                if (version != ProtocolVersion)
+                // The oldest version the initiator speaks comes first (a version 1 node sends only that); refuse at once
+                // when it is newer than ours, whatever else the hello holds.
+                int oldest = (int)Math.Min(r.ReadVarUInt32(), int.MaxValue);
+                if (oldest > settings.Versions.Max)
                 {
-                    string why = $"protocol version {version} is not supported; this node speaks {ProtocolVersion}";
+                    string why = VersionMismatch(settings, new ProtocolVersions(oldest, oldest));
                     await TrySendRejectAsync(connection, settings, HandshakeFailure.VersionMismatch, why).ConfigureAwait(false);
                     throw new HandshakeException(HandshakeFailure.VersionMismatch, $"Refused {connection.RemoteEndPoint}: {why}.");
                 }
@@ -168,6 +205,29 @@ internal static class Handshake
                 index = (int)r.ReadVarUInt32();
                 r.ReadRaw(clientNonce);
                 string? expected = r.ReadString();
+                int newest = r.End ? oldest : (int)Math.Min(r.ReadVarUInt32(), int.MaxValue);
+                theirs = r.End ? FrameProtection.None : ReadProtection(ref r);
+                if (newest < oldest)
+                {
+                    throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"Malformed hello from {connection.RemoteEndPoint}: newest version {newest} is older than the oldest, {oldest}.");
+                }
+
+                var offered = new ProtocolVersions(oldest, newest);
+                if (settings.Versions.Negotiate(offered) is not { } chosen)
+                {
+                    string why = VersionMismatch(settings, offered);
+                    await TrySendRejectAsync(connection, settings, HandshakeFailure.VersionMismatch, why).ConfigureAwait(false);
+                    throw new HandshakeException(HandshakeFailure.VersionMismatch, $"Refused {initiatorName} at {connection.RemoteEndPoint}: {why}.");
+                }
+
+                version = chosen;
+                if (theirs != protection || (protection != FrameProtection.None && version < ProtocolVersions.FrameProtection))
+                {
+                    string why = ProtectionMismatch(initiatorName, theirs, settings.Local.Name, protection, version);
+                    await TrySendRejectAsync(connection, settings, HandshakeFailure.ProtectionMismatch, why).ConfigureAwait(false);
+                    throw new HandshakeException(HandshakeFailure.ProtectionMismatch, $"Refused {initiatorName} at {connection.RemoteEndPoint}: {why}.");
+                }
+
                 if (expected is not null && expected != settings.Local.Name.Value)
                 {
                     string why = $"this is {settings.Local.Name}, not {expected}";
@@ -183,17 +243,21 @@ internal static class Handshake
             }
 
             byte[] serverNonce = RandomNumberGenerator.GetBytes(NonceSize);
-            byte[] transcript = Transcript(clientNonce, serverNonce, initiatorName, settings.Local.Name, channel, index);
+            byte[] transcript = Transcript(clientNonce, serverNonce, initiatorName, settings.Local.Name, channel, index, protection);
             byte[] serverProof = Proof(settings.SecretKey, "server", transcript);
             using var body = new WireBuffer(256);
             NodeName localName = settings.Local.Name;
             Write(body, settings.Context, (ref WireWriter w) =>
             {
                 w.WriteByte((byte)FrameType.Challenge);
-                w.WriteVarUInt32(ProtocolVersion);
+                w.WriteVarUInt32((uint)version);
                 w.WriteString(localName.Value);
                 w.WriteRaw(serverNonce);
                 w.WriteRaw(serverProof);
+                if (protection != FrameProtection.None)
+                {
+                    w.WriteByte((byte)protection); // version 2 (checked above): the frame protection
+                }
             });
             await FrameCodec.WriteFrameAsync(connection.Output, body, ct).ConfigureAwait(false);
 
@@ -217,7 +281,7 @@ internal static class Handshake
                 }
             }
 
-            var request = new InboundRequest(initiator, channel, index);
+            var request = new InboundRequest(initiator, channel, index, version, DeriveFrameKeys(settings.SecretKey, clientNonce, serverNonce, transcript, protection));
             if (await decide(request).ConfigureAwait(false) is { } refusal)
             {
                 await TrySendRejectAsync(connection, settings, refusal.Item1, refusal.Item2).ConfigureAwait(false);
@@ -251,6 +315,50 @@ internal static class Handshake
             throw new HandshakeException(HandshakeFailure.Unknown, $"The connection with {connection.RemoteEndPoint} closed during the handshake ({ex.Message}); the peer may use TLS when this node does not, or the other way round.");
         }
     }
+
+    private static string ProtectionMismatch(NodeName peer, FrameProtection theirs, NodeName local, FrameProtection ours, int version) =>
+        version < ProtocolVersions.FrameProtection && ours != FrameProtection.None
+            ? $"frame protection mismatch: {local} uses FrameProtection.{ours}, which needs protocol version {ProtocolVersions.FrameProtection}, and {peer} speaks protocol version {version} (FrameProtection.None only)"
+            : $"frame protection mismatch: {peer} uses FrameProtection.{theirs}, {local} uses FrameProtection.{ours}";
+
+    private static FrameProtection ReadProtection(ref WireReader reader)
+    {
+        var mode = (FrameProtection)reader.ReadByte();
+        return mode is FrameProtection.None or FrameProtection.Authenticated or FrameProtection.Encrypted
+            ? mode
+            : throw new HandshakeException(HandshakeFailure.NotAPartisanPeer, $"Unknown frame protection {(byte)mode} in the handshake.");
+    }
+
+    /// <summary>
+    /// The keys of a connection's two directions: HKDF-SHA256 of the secret key, salted with both nonces, with a label
+    /// naming the direction and the transcript as info. Null when frames are not protected.
+    /// </summary>
+    internal static FrameKeys? DeriveFrameKeys(byte[] secretKey, byte[] clientNonce, byte[] serverNonce, byte[] transcript, FrameProtection protection)
+    {
+        if (protection == FrameProtection.None)
+        {
+            return null;
+        }
+
+        byte[] salt = new byte[clientNonce.Length + serverNonce.Length];
+        clientNonce.CopyTo(salt, 0);
+        serverNonce.CopyTo(salt, clientNonce.Length);
+        return new FrameKeys(
+            protection,
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, secretKey, FrameKeySize, salt, Labelled("partisan frames initiator->acceptor", transcript)),
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, secretKey, FrameKeySize, salt, Labelled("partisan frames acceptor->initiator", transcript)));
+    }
+
+    private static byte[] Labelled(string label, byte[] transcript)
+    {
+        byte[] data = new byte[label.Length + transcript.Length];
+        Encoding.ASCII.GetBytes(label, data);
+        transcript.CopyTo(data, label.Length);
+        return data;
+    }
+
+    private static string VersionMismatch(HandshakeSettings settings, ProtocolVersions offered) =>
+        $"protocol {offered} is not supported; {settings.Local.Name} speaks {settings.Versions}";
 
     private delegate void BodyWriter(ref WireWriter writer);
 
@@ -307,7 +415,7 @@ internal static class Handshake
         }
     }
 
-    private static byte[] Transcript(byte[] clientNonce, byte[] serverNonce, NodeName initiator, NodeName acceptor, string channel, int index)
+    private static byte[] Transcript(byte[] clientNonce, byte[] serverNonce, NodeName initiator, NodeName acceptor, string channel, int index, FrameProtection protection)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         buffer.Write(clientNonce);
@@ -316,14 +424,13 @@ internal static class Handshake
         Span<byte> idx = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(idx, index);
         buffer.Write(idx);
+        if (protection != FrameProtection.None)
+        {
+            buffer.Write([(byte)protection]); // version 2: the proofs cover the agreed protection
+        }
+
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static byte[] Proof(byte[] key, string label, byte[] transcript)
-    {
-        byte[] data = new byte[label.Length + transcript.Length];
-        Encoding.ASCII.GetBytes(label, data);
-        transcript.CopyTo(data, label.Length);
-        return HMACSHA256.HashData(key, data);
-    }
+    private static byte[] Proof(byte[] key, string label, byte[] transcript) => HMACSHA256.HashData(key, Labelled(label, transcript));
 }

@@ -87,4 +87,7 @@ public enum HandshakeFailure : byte
 
     /// <summary>The acceptor's overlay does not admit a connection from this node (e.g. a client dialing another client).</summary>
     RefusedByOverlay = 9,
+
+    /// <summary>The peers use different <see cref="FrameProtection"/> modes (or one needs protection and the other speaks only protocol version 1).</summary>
+    ProtectionMismatch = 10,
 }

@@ -94,8 +94,16 @@ internal static class BenchChannels
 
     public const int ParallelConnections = 16;
 
+    /// <summary>The environment variable <c>--protection</c> sets for this process and the server it starts.</summary>
+    public const string ProtectionVariable = "PARTISAN_BENCH_PROTECTION";
+
     public static void Configure(PartisanOptions options, string mode)
     {
+        if (Enum.TryParse(Environment.GetEnvironmentVariable(ProtectionVariable), out Partisan.Transport.FrameProtection protection))
+        {
+            options.FrameProtection = protection;
+        }
+
         if (mode == Proxied)
         {
             options.Channels.Add(new ChannelOptions(Single, parallelism: 1));

@@ -9,7 +9,7 @@ using Partisan.Bench;
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
     usage: Partisan.Bench [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
-                          [--counters] [--delay-ms N] [--window BYTES]
+                          [--counters] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
@@ -17,6 +17,7 @@ const string Usage = """
       --counters      also report GC, allocation, thread-pool and CPU figures per message, both processes
       --delay-ms N    latency scenario: delay of the proxy each way (default 10, so 20 ms RTT)
       --window BYTES  latency scenario / proxy: bytes in flight per connection and direction (default 4194304)
+      --protection X  frame protection of both processes' nodes (default: PartisanOptions' default)
       --nodes N       converge scenario: full-mesh nodes in this process, all joining at once (default 64)
       --memory        converge scenario: over the in-memory transport instead of TCP on 127.0.0.1
     """;
@@ -65,6 +66,10 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
             break;
         case "--memory":
             memory = true;
+            break;
+        case "--protection" when Enum.TryParse(Next(), ignoreCase: true, out Partisan.Transport.FrameProtection p) && Enum.IsDefined(p):
+            // The server process inherits the environment.
+            Environment.SetEnvironmentVariable(BenchChannels.ProtectionVariable, p.ToString());
             break;
         case "-h" or "--help":
             Console.WriteLine(Usage);

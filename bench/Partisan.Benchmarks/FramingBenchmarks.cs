@@ -68,8 +68,8 @@ public class FramingBenchmarks
             {
                 var reader = new WireReader(body, _context);
                 reader.ReadByte(); // frame type
-                MessageFlags flags = MessageCodec.ReadHeader(ref reader, Samples.Node, out ProcessRef _);
-                if (_codec.ReadPayload(ref reader, flags) is not null)
+                MessageFlags flags = MessageCodec.ReadHeader(ref reader, Samples.Node, MessageCodec.FlagsFor(ProtocolVersions.Newest), out ProcessRef _, out FrameExtensions _);
+                if (_codec.ReadPayload(ref reader, flags, ChannelOptions.Default) is not null)
                 {
                     decoded++;
                 }

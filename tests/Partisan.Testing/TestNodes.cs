@@ -32,7 +32,8 @@ public sealed class TestNodes : IAsyncDisposable
         return options;
     }
 
-    public async Task<PartisanNode> StartAsync(string prefix = "n", Action<PartisanOptions>? configure = null)
+    /// <summary>Starts a node; <paramref name="beforeStart"/> sees it created but not started (to add what must be there from the start).</summary>
+    public async Task<PartisanNode> StartAsync(string prefix = "n", Action<PartisanOptions>? configure = null, Action<PartisanNode>? beforeStart = null)
     {
         PartisanOptions options = Options(prefix, configure);
         if (Network is not null && options.Transport is null)
@@ -40,7 +41,18 @@ public sealed class TestNodes : IAsyncDisposable
             options.Transport = new InMemoryTransport(Network);
         }
 
-        PartisanNode node = await PartisanNode.StartAsync(options, TestLogging.Factory);
+        var node = new PartisanNode(options, TestLogging.Factory);
+        try
+        {
+            beforeStart?.Invoke(node);
+            await node.StartAsync();
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+
         _nodes.Add(node);
         return node;
     }

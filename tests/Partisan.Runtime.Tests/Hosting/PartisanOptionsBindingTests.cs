@@ -73,6 +73,7 @@ public class PartisanOptionsBindingTests
             ["KeepAlive:MaxAttempts"] = "5",
             ["RemoteRefFormat"] = "Uri",
             ["RemoteRefUriPadding"] = "true",
+            ["FrameProtection"] = "encrypted",
         });
 
         Assert.Equal("bind@127.0.0.1", options.NodeName);
@@ -96,6 +97,7 @@ public class PartisanOptionsBindingTests
         Assert.Equal(5, options.KeepAlive.MaxAttempts);
         Assert.Equal(RemoteRefFormat.Uri, options.RemoteRefFormat);
         Assert.True(options.RemoteRefUriPadding);
+        Assert.Equal(Partisan.Transport.FrameProtection.Encrypted, options.FrameProtection);
         Assert.Empty(PartisanOptionsSetup.ReportFor(options)!.Warnings);
     }
 
@@ -188,6 +190,7 @@ public class PartisanOptionsBindingTests
         { "MaxPendingBytesPerConnection=99999999999999999999", "Partisan:MaxPendingBytesPerConnection: '99999999999999999999' is not a whole number." },
         { "CompressionThreshold=-1", "CompressionThreshold must not be negative." },
         { "RemoteRefFormat=Binary", "Partisan:RemoteRefFormat: 'Binary' is not one of Tuple, Uri." },
+        { "FrameProtection=Tls", "Partisan:FrameProtection: 'Tls' is not one of None, Authenticated, Encrypted." },
         { "RemoteRefUriPadding=1", "Partisan:RemoteRefUriPadding: '1' is not true or false." },
     };
 

@@ -16,10 +16,10 @@ public sealed class RawPeer : IAsyncDisposable
         new(await new TcpTransport().ConnectAsync(address, CancellationToken.None));
 
     /// <summary>Runs the real handshake as a node called <paramref name="name"/>; returns the acceptor's spec.</summary>
-    internal async Task<NodeSpec> HandshakeAsync(string name, string secret, string channel = "default", int index = 0)
+    internal async Task<HandshakeResult> HandshakeAsync(string name, string secret, string channel = "default", int index = 0, ProtocolVersions? versions = null)
     {
         var spec = new NodeSpec(NodeName.Parse(name), [new ListenAddress("127.0.0.1", 1)], [ChannelOptions.Default, ChannelOptions.Membership], 1);
-        var settings = new HandshakeSettings(spec, Handshake.DeriveKey(secret), TimeSpan.FromSeconds(10), WireContext.Default, TimeProvider.System);
+        var settings = new HandshakeSettings(spec, Handshake.DeriveKey(secret), TimeSpan.FromSeconds(10), WireContext.Default, TimeProvider.System, versions ?? ProtocolVersions.Supported);
         return await Handshake.InitiateAsync(_connection, settings, channel, index, null, CancellationToken.None);
     }
 

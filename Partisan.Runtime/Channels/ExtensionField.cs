@@ -1,0 +1,21 @@
+namespace Partisan.Channels;
+
+/// <summary>
+/// Ids of the optional header fields of a message frame (protocol version 2, docs/wire.md "Header extensions"). A reader
+/// skips ids it does not know by their length, so a newer sender may add fields an older reader ignores. Ids are never
+/// reused; 0 is never sent.
+/// </summary>
+internal enum ExtensionField : uint
+{
+    /// <summary>Acknowledgement id (<c>varuint64</c>): the receiver acknowledges the message by it (acknowledged delivery).</summary>
+    AckId = 1,
+
+    /// <summary>Causal clock (opaque bytes, defined by causal delivery): the message is delivered after what it depends on.</summary>
+    CausalClock = 2,
+
+    /// <summary>W3C trace context <c>traceparent</c> in binary: version <c>u8</c> (0), trace id 16 bytes, parent span id 8 bytes, flags <c>u8</c>.</summary>
+    TraceParent = 3,
+
+    /// <summary>W3C <c>tracestate</c>, UTF-8 (at most 512 bytes); only with <see cref="TraceParent"/>.</summary>
+    TraceState = 4,
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using Partisan.Routing;
+
+namespace Partisan.Diagnostics;
+
+/// <summary>
+/// A delivery stage that sends the sender's W3C trace context (<see cref="Activity.Current"/>) with each user message,
+/// in the trace-context header field (protocol version 2; left out toward a version 1 peer). The receiver finds it in
+/// <see cref="InboundMessage.Extensions"/>. On when <see cref="PartisanOptions.PropagateTraceContext"/> is set.
+/// </summary>
+internal sealed class TraceContextStage : IDeliveryStage
+{
+    /// <inheritdoc />
+    public StageResult OnOutbound(ref OutboundMessage message)
+    {
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity && message.Extensions.TraceContext is null)
+        {
+            message.Extensions.TraceContext = activity.Context;
+        }
+
+        return StageResult.Continue;
+    }
+
+    /// <inheritdoc />
+    public StageResult OnInbound(ref InboundMessage message) => StageResult.Continue;
+}
