@@ -166,7 +166,7 @@ public class VersionNegotiationTests
         new(new NodeSpec(NodeName.Parse(name), [new ListenAddress("127.0.0.1", 1)], [ChannelOptions.Default, ChannelOptions.Membership], 1), Handshake.DeriveKey(Secret), TimeSpan.FromSeconds(10), WireContext.Default, TimeProvider.System, versions);
 
     [Fact]
-    public async Task A_hello_from_a_version_1_node_carries_no_newest_version_and_is_answered_with_version_1()
+    public async Task A_peer_speaking_only_version_1_is_answered_with_version_1_and_the_connection_records_it()
     {
         await using var nodes = new TestNodes();
         PartisanNode node = await nodes.StartAsync();
