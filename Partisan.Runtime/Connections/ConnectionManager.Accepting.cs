@@ -129,7 +129,8 @@ internal sealed partial class ConnectionManager
     {
         ConnectionSlot slot = connection.Slot;
         _replacing.Remove(connection, out PeerConnection? replaced);
-        if (_stopped || !_peers.TryGetValue(connection.Peer.Name, out PeerConnectionSet? set) || set.Removed || !ReferenceEquals(slot.Current, connection))
+        if (_stopped || !_peers.TryGetValue(connection.Peer.Name, out PeerConnectionSet? set) || set.Removed ||
+            (!ReferenceEquals(slot.Current, connection) && !IsAwaitingItsSuccessor(connection, slot)))
         {
             connection.Close("superseded");
             connection.Start();
@@ -147,6 +148,12 @@ internal sealed partial class ConnectionManager
 
         StartAfter(connection, slot, replaced is { IsClosed: false } ? replaced : null);
     }
+
+    // The peer was welcomed on this connection, then dialed the slot again, and the newer handshake was decided (on the
+    // urgent lane) before this one was established. The peer may already have written on this one: it must run, and
+    // the newer one retires it (reading until the peer's goodbye), or those messages are lost.
+    private bool IsAwaitingItsSuccessor(PeerConnection connection, ConnectionSlot slot) =>
+        slot.Current is { } newer && _replacing.TryGetValue(newer, out PeerConnection? predecessor) && ReferenceEquals(predecessor, connection);
 
     private void Abandon(PeerConnection connection)
     {
