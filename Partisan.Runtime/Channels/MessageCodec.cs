@@ -171,11 +171,14 @@ internal sealed class MessageCodec
 
         int compressedLength = checked((int)reader.Remaining);
         byte[] compressed = ArrayPool<byte>.Shared.Rent(Math.Max(1, compressedLength));
-        byte[] plain = ArrayPool<byte>.Shared.Rent((int)originalLength);
+
+        // The declared length is only a limit: the buffer grows as output actually arrives, so a frame of a few bytes
+        // claiming MaxFrameSize costs what it carries, not what it claims (the fuzzer found a 41-byte frame renting 64 MiB).
+        byte[] plain = ArrayPool<byte>.Shared.Rent((int)Math.Min(originalLength, Math.Max(4096L, 4L * compressedLength)));
         try
         {
             reader.ReadRaw(compressed.AsSpan(0, compressedLength));
-            int written = Decompress(compressed.AsSpan(0, compressedLength), plain.AsSpan(0, (int)originalLength));
+            int written = Decompress(compressed.AsSpan(0, compressedLength), ref plain, (int)originalLength);
             if (written != originalLength)
             {
                 throw new WireFormatException($"A compressed payload decompressed to {written} bytes, not the {originalLength} declared.");
@@ -234,7 +237,8 @@ internal sealed class MessageCodec
         }
     }
 
-    private static int Decompress(ReadOnlySpan<byte> compressed, Span<byte> plain)
+    // Inflates into plain (rented; replaced by a larger one as output arrives) up to limit bytes; returns how many.
+    private static int Decompress(ReadOnlySpan<byte> compressed, ref byte[] plain, int limit)
     {
         if (compressed.Length < 1)
         {
@@ -246,21 +250,46 @@ internal sealed class MessageCodec
         switch (algorithm)
         {
             case ChannelCompression.Brotli:
-                if (!BrotliDecoder.TryDecompress(data, plain, out int written))
+            {
+                using var decoder = new BrotliDecoder();
+                int total = 0;
+                while (true)
                 {
-                    throw new WireFormatException("A Brotli payload is corrupt or larger than declared.");
+                    OperationStatus status = decoder.Decompress(data, plain.AsSpan(total, Math.Min(plain.Length, limit) - total), out int consumed, out int written);
+                    data = data[consumed..];
+                    total += written;
+                    switch (status)
+                    {
+                        case OperationStatus.Done:
+                            return total;
+                        case OperationStatus.DestinationTooSmall when total == plain.Length && total < limit:
+                            Grow(ref plain, total, limit);
+                            break;
+                        default:
+                            throw new WireFormatException("A Brotli payload is corrupt or larger than declared.");
+                    }
                 }
+            }
 
-                return written;
             case ChannelCompression.Deflate:
                 try
                 {
                     using var input = new MemoryStream(data.ToArray(), writable: false);
                     using var deflate = new DeflateStream(input, CompressionMode.Decompress);
                     int total = 0;
-                    while (total < plain.Length)
+                    while (true)
                     {
-                        int n = deflate.Read(plain[total..]);
+                        if (total == Math.Min(plain.Length, limit))
+                        {
+                            if (total == limit)
+                            {
+                                break;
+                            }
+
+                            Grow(ref plain, total, limit);
+                        }
+
+                        int n = deflate.Read(plain.AsSpan(total, Math.Min(plain.Length, limit) - total));
                         if (n == 0)
                         {
                             break;
@@ -285,6 +314,15 @@ internal sealed class MessageCodec
             default:
                 throw new WireFormatException($"Unknown compression {(byte)algorithm}.");
         }
+    }
+
+    // Replaces plain (rented) by one twice as large (at most limit bytes), keeping its first used bytes.
+    private static void Grow(ref byte[] plain, int used, int limit)
+    {
+        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, 2L * plain.Length));
+        plain.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(plain);
+        plain = larger;
     }
 
     private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
