@@ -13,6 +13,7 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
     private int _failDialsAfterChallenge;
     private int _throwInNextRead;
     private int _failFlushAfterDelivering;
+    private int _refuseAllDials;
 
     /// <summary>The next <paramref name="count"/> dials fail writing their Auth frame, and disposing them throws.</summary>
     public void FailDialsAfterChallenge(int count) => Volatile.Write(ref _failDialsAfterChallenge, count);
@@ -28,6 +29,11 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
 
     public int FlushesFailedAfterDelivering;
 
+    /// <summary>While set, every dial is refused, as when the peer's listener is gone.</summary>
+    public void RefuseAllDials(bool refuse) => Volatile.Write(ref _refuseAllDials, refuse ? 1 : 0);
+
+    public int RefusedDials;
+
     public int FailedDials;
 
     public int ReadsFailed;
@@ -37,6 +43,12 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
 
     public async ValueTask<ITransportConnection> ConnectAsync(ListenAddress address, CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _refuseAllDials) == 1)
+        {
+            Interlocked.Increment(ref RefusedDials);
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
+        }
+
         ITransportConnection connection = await inner.ConnectAsync(address, cancellationToken);
         bool fail = Interlocked.Decrement(ref _failDialsAfterChallenge) >= 0;
         if (!fail)
