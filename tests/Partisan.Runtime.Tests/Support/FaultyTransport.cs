@@ -5,18 +5,34 @@ namespace Partisan.Tests.Support;
 
 /// <summary>
 /// Wraps a transport to inject the faults an outside harness found: a dial reset right after the peer's
-/// Challenge whose disposal then throws, and an unexpected exception inside a connection's reader.
+/// Challenge whose disposal then throws, an unexpected exception inside a connection's reader, and a flush that fails
+/// after its bytes reached the peer.
 /// </summary>
 internal sealed class FaultyTransport(ITransport inner) : ITransport
 {
     private int _failDialsAfterChallenge;
     private int _throwInNextRead;
+    private int _failFlushAfterDelivering;
+    private int _refuseAllDials;
 
     /// <summary>The next <paramref name="count"/> dials fail writing their Auth frame, and disposing them throws.</summary>
     public void FailDialsAfterChallenge(int count) => Volatile.Write(ref _failDialsAfterChallenge, count);
 
     /// <summary>The next read on any connection throws <see cref="ArgumentOutOfRangeException"/>.</summary>
     public void ThrowInNextRead() => Volatile.Write(ref _throwInNextRead, 1);
+
+    /// <summary>
+    /// The next flush of at least <paramref name="minBytes"/> bytes on any connection goes through to the peer, then
+    /// fails as a reset would: the writer cannot tell how much of its batch arrived.
+    /// </summary>
+    public void FailNextFlushAfterDelivering(int minBytes) => Volatile.Write(ref _failFlushAfterDelivering, minBytes);
+
+    public int FlushesFailedAfterDelivering;
+
+    /// <summary>While set, every dial is refused, as when the peer's listener is gone.</summary>
+    public void RefuseAllDials(bool refuse) => Volatile.Write(ref _refuseAllDials, refuse ? 1 : 0);
+
+    public int RefusedDials;
 
     public int FailedDials;
 
@@ -27,6 +43,12 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
 
     public async ValueTask<ITransportConnection> ConnectAsync(ListenAddress address, CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _refuseAllDials) == 1)
+        {
+            Interlocked.Increment(ref RefusedDials);
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
+        }
+
         ITransportConnection connection = await inner.ConnectAsync(address, cancellationToken);
         bool fail = Interlocked.Decrement(ref _failDialsAfterChallenge) >= 0;
         if (!fail)
@@ -95,8 +117,13 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
     private sealed class Writer(FaultyTransport owner, PipeWriter inner, bool failAfterChallenge) : PipeWriter
     {
         private int _flushes;
+        private long _unflushed;
 
-        public override void Advance(int bytes) => inner.Advance(bytes);
+        public override void Advance(int bytes)
+        {
+            _unflushed += bytes;
+            inner.Advance(bytes);
+        }
 
         public override void CancelPendingFlush() => inner.CancelPendingFlush();
 
@@ -110,7 +137,22 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
                 throw new IOException("Injected: the connection was reset after the Challenge.");
             }
 
+            long unflushed = _unflushed;
+            _unflushed = 0;
+            int armed = Volatile.Read(ref owner._failFlushAfterDelivering);
+            if (armed > 0 && unflushed >= armed && Interlocked.CompareExchange(ref owner._failFlushAfterDelivering, 0, armed) == armed)
+            {
+                return DeliverThenFail(cancellationToken);
+            }
+
             return inner.FlushAsync(cancellationToken);
+        }
+
+        private async ValueTask<FlushResult> DeliverThenFail(CancellationToken cancellationToken)
+        {
+            await inner.FlushAsync(cancellationToken);
+            Interlocked.Increment(ref owner.FlushesFailedAfterDelivering);
+            throw new IOException("Injected: the connection was reset after the batch had been sent.");
         }
 
         public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
