@@ -11,12 +11,14 @@ namespace Partisan.Connections;
 /// <summary>
 /// An authenticated connection serving one <see cref="ConnectionSlot"/>. One writer loop drains the
 /// slot's queue into the pipe and flushes once per batch; one reader loop cuts frames from the pipe
-/// and hands them to the <see cref="IInboundHandler"/>; a keep-alive timer pings when the peer is silent
+/// and hands them to the <see cref="IInboundHandler"/>; the node's keep-alive timer pings when the peer is silent
 /// and closes the connection when it stays silent.
 /// </summary>
 /// <remarks>
-/// A batch's frames go back to the pool only once its flush has completed; frames taken but not flushed
-/// when the connection fails are put back at the front of the slot's queue for the next connection. A
+/// A batch's frames go back to the pool only once its flush has completed; when the connection fails, frames
+/// whose flush never started are put back at the front of the slot's queue for the next connection, and a batch
+/// whose flush started and failed is dropped (part of it may have reached the peer: sent once or lost, never
+/// twice). A
 /// connection that replaces another starts writing only after its predecessor's writer has stopped, and
 /// delivers what it reads only after its predecessor's reader has stopped, so a replacement neither loses
 /// nor reorders messages of a connected pair.
@@ -138,7 +140,7 @@ internal sealed partial class PeerConnection
         _run = RunAsync(predecessor);
     }
 
-    /// <summary>Closes the connection now; queued frames (and frames taken but not flushed) stay in the slot for the next connection.</summary>
+    /// <summary>Closes the connection now; queued frames (and frames taken whose flush never started) stay in the slot for the next connection.</summary>
     public void Close(string reason)
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
