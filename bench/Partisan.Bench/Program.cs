@@ -6,11 +6,13 @@ using Partisan.Bench;
 // Partisan.Bench: two OS processes on 127.0.0.1 (it starts the second one itself); see bench/README.md.
 //   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
 //   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
+//   dotnet run -c Release --project bench/Partisan.Bench -- reconnect
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
     usage: Partisan.Bench [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
                           [--counters] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
+           Partisan.Bench reconnect [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
       --scale X       multiply every message count and time limit (default 1)
@@ -80,7 +82,7 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "hol" or "latency" or "call" or "converge" or "all") || (jsonPath is null && args.Contains("--json")))
+if (part is not ("pingpong" or "throughput" or "hol" or "latency" or "call" or "converge" or "reconnect" or "all") || (jsonPath is null && args.Contains("--json")))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -148,6 +150,11 @@ try
             results.Add(await Measure(session, () => Scenarios.LatencyCaseAsync(session, size, BenchChannels.Single, 1, keys, duration), "n"));
             results.Add(await Measure(session, () => Scenarios.LatencyCaseAsync(session, size, BenchChannels.Parallel, BenchChannels.ParallelConnections, keys, duration), "n"));
         }
+    }
+
+    if (part == "reconnect")
+    {
+        results.Add(await Reconnect.RunAsync(30));
     }
 
     if (part == "converge")

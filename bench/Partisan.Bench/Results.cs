@@ -94,6 +94,8 @@ internal sealed class Results(string? jsonPath, bool showCounters)
             case "latency":
                 string conns = $"{r["connections_used"]} conn";
                 return $"{bench,-10} {$"{Size(r["payload_bytes"])} x {r["senders"]} snd, p{r["parallelism"]}, {conns}",-28} {r["n"],8}  {Num(r["ops_per_s"]),9} ops/s  {Num(r["mib_per_s"]),7} MiB/s  p50 {Ms(r, "p50_us")} ms  p99 {Ms(r, "p99_us")} ms";
+            case "reconnect":
+                return $"{bench,-10} {"default channel killed",-28} {r["kills"],8}  back in p50 {r["p50_ms"]} ms (min {r["min_ms"]}, max {r["max_ms"]})";
             case "converge":
                 return $"{bench,-10} {$"{r["nodes"]} nodes, {r["network"]}",-28} {r["nodes"],8}  members known in {r["members_s"]} s, connected in {r["converge_s"]} s, {r["membership_mib"]} MiB of membership traffic, {r["warnings"]} warnings, {r["node_down_events"]} node-down events; idle {r["idle_cpu_pct_of_core"]}% of a core, {r["idle_membership_kib_s"]} KiB/s of membership traffic";
             default:
