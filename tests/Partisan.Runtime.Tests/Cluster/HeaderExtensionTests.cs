@@ -211,6 +211,7 @@ public class HeaderExtensionTests
         PartisanNode[] line = [origin, middle, end];
         await Eventually.True(() => line.All(n => n.Members().Count == 3), "every node knows every member");
         await Eventually.True(() => middle.IsConnected(origin.Name) && middle.IsConnected(end.Name) && !origin.IsConnected(end.Name), "a line");
+        await Eventually.True(() => origin.IsReachable(end.Name), "the origin reaches the end by relay (its next hop is published)");
         var probe = Probe.Start(end, "inbox");
         IReadOnlyList<PeerConnection> middleConnections = middle.Connections.OpenConnections();
 
