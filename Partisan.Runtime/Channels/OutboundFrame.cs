@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Partisan.Serialization;
@@ -49,7 +50,7 @@ internal sealed class OutboundFrame
     /// Writes this frame to <paramref name="output"/>; without its header fields when <paramref name="withExtensions"/> is
     /// false (the peer speaks protocol version 1), so such a peer never sees the flag. Returns the body length written.
     /// </summary>
-    public int WriteTo(PipeWriter output, bool withExtensions)
+    public int WriteTo(IBufferWriter<byte> output, bool withExtensions)
     {
         if (ExtensionsLength != 0 && !withExtensions)
         {

@@ -40,6 +40,7 @@ internal sealed partial class PeerConnection
     private readonly bool _writesExtensions;
     private readonly FrameSealer? _sealer;
     private readonly FrameOpener? _opener;
+    private readonly WireBuffer? _record; // the batch being written, when frames are protected
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboundFrame> _priority = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,6 +90,7 @@ internal sealed partial class PeerConnection
             Protection = keys.Mode;
             _sealer = new FrameSealer(keys.Mode, keys.SendKey(outbound));
             _opener = new FrameOpener(keys.Mode, keys.ReceiveKey(outbound));
+            _record = new WireBuffer(64 * 1024);
         }
 
         _lastReceived = time.GetTimestamp();
@@ -236,13 +238,15 @@ internal sealed partial class PeerConnection
     {
         _sealer?.Dispose();
         _opener?.Dispose();
+        _record?.Dispose();
     }
 
     private async Task ReaderLoopAsync(PeerConnection? predecessor)
     {
         PipeReader input = _transport.Input;
         CancellationToken ct = _stop.Token;
-        int maxFrame = _opener is null ? _maxFrameSize : _maxFrameSize + FrameCipher.TagSize;
+        // A protected record holds a writer's batch: under MaxBatchBytes, plus the frame that crossed it.
+        int maxFrame = _opener is null ? _maxFrameSize : checked(_maxFrameSize + (2 * MaxBatchBytes) + FrameCipher.TagSize);
         try
         {
             if (predecessor is not null)
@@ -266,7 +270,11 @@ internal sealed partial class PeerConnection
                     while (FrameCodec.TryReadFrame(ref buffer, maxFrame, out ReadOnlySequence<byte> frame))
                     {
                         bytes += frame.Length + FrameCodec.HeaderSize;
-                        if (_opener is null ? Dispatch(frame) : OpenAndDispatch(frame))
+                        if (_opener is not null)
+                        {
+                            messages += OpenAndDispatch(frame);
+                        }
+                        else if (Dispatch(frame))
                         {
                             messages++;
                         }
@@ -319,15 +327,36 @@ internal sealed partial class PeerConnection
     }
 
     /// <summary>
-    /// Checks and opens a protected frame, then handles it. An opened body may live in a pooled buffer, given back
-    /// when dispatch returns: nothing dispatch hands on keeps a reference to the frame's bytes.
+    /// Checks and opens a protected record (one writer batch: one or more frames under one tag), then handles its frames
+    /// in order; returns how many were user messages. An opened record may live in a pooled buffer, given back when
+    /// dispatch returns: nothing dispatch hands on keeps a reference to the frame's bytes.
     /// </summary>
-    private bool OpenAndDispatch(ReadOnlySequence<byte> frame)
+    /// <exception cref="ProtocolException">The record fails authentication, or a frame in it is malformed or cut short.</exception>
+    private int OpenAndDispatch(ReadOnlySequence<byte> record)
     {
-        ReadOnlySequence<byte> body = _opener!.Open(frame, out byte[]? rented);
+        ReadOnlySequence<byte> body = _opener!.Open(record, out byte[]? rented);
         try
         {
-            return Dispatch(body);
+            int messages = 0;
+            while (FrameCodec.TryReadFrame(ref body, _maxFrameSize, out ReadOnlySequence<byte> frame))
+            {
+                if (Dispatch(frame))
+                {
+                    messages++;
+                }
+
+                if (_closeReason is not null)
+                {
+                    return messages;
+                }
+            }
+
+            if (body.Length != 0)
+            {
+                throw new ProtocolException($"A protected record ends inside a frame ({body.Length} bytes left over).");
+            }
+
+            return messages;
         }
         finally
         {

@@ -87,7 +87,7 @@ internal abstract class FrameCipher : IDisposable
 /// <summary>Seals the frames a connection writes.</summary>
 internal sealed class FrameSealer(FrameProtection mode, byte[] key) : FrameCipher(mode, key)
 {
-    /// <summary>Writes <paramref name="body"/> as one protected frame (length, sealed body, tag); returns the length written after the header.</summary>
+    /// <summary>Writes <paramref name="body"/> (one frame, or a record of a batch of frames) sealed: length, sealed bytes, tag; returns the length written after the header.</summary>
     public int Seal(PipeWriter output, ReadOnlySpan<byte> body)
     {
         int length = checked(body.Length + TagSize);

@@ -52,7 +52,7 @@ internal static class FrameCodec
     }
 
     /// <summary>Writes a frame whose body is in <paramref name="body"/> (segment by segment).</summary>
-    public static void WriteFrame(PipeWriter output, WireBuffer body)
+    public static void WriteFrame(IBufferWriter<byte> output, WireBuffer body)
     {
         long length = body.WrittenCount;
         Span<byte> header = output.GetSpan(HeaderSize);
@@ -70,7 +70,7 @@ internal static class FrameCodec
     /// flags byte at <paramref name="flagsAt"/> are left out and the flag is cleared, so the peer receives exactly the frame
     /// encoded with no fields (for a peer whose protocol version has none). Returns the body length written.
     /// </summary>
-    public static int WriteFrameWithoutExtensions(PipeWriter output, WireBuffer body, int flagsAt, int length)
+    public static int WriteFrameWithoutExtensions(IBufferWriter<byte> output, WireBuffer body, int flagsAt, int length)
     {
         long total = body.WrittenCount - length;
         Span<byte> header = output.GetSpan(HeaderSize);
@@ -84,7 +84,7 @@ internal static class FrameCodec
         return (int)total;
     }
 
-    private static void CopyRange(PipeWriter output, WireBuffer body, long from, long to)
+    private static void CopyRange(IBufferWriter<byte> output, WireBuffer body, long from, long to)
     {
         long start = 0;
         for (int i = 0; i < body.SegmentCount && start < to; i++)

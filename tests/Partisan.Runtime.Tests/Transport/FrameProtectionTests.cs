@@ -185,6 +185,31 @@ public class FrameProtectionTests
     }
 
     [Theory]
+    [InlineData(FrameProtection.Authenticated)]
+    [InlineData(FrameProtection.Encrypted)]
+    public async Task A_stream_sealed_batch_by_batch_arrives_whole_and_in_order(FrameProtection mode)
+    {
+        // Sent faster than one flush a message, so the writer seals many frames (and pings, of any size) per record.
+        await using var nodes = new TestNodes();
+        PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => o.FrameProtection = mode);
+        (PartisanNode a, PartisanNode b) = (cluster[0], cluster[1]);
+        var probe = Probe.Start(b);
+        const int Count = 20_000;
+        for (int i = 0; i < Count; i++)
+        {
+            Assert.True(await a.SendAsync(probe.Pid, i % 1000 == 999 ? new byte[70_000] : i));
+        }
+
+        for (int i = 0; i < Count; i++)
+        {
+            object received = await probe.NextAsync();
+            Assert.Equal(i % 1000 == 999 ? 70_000 : i, received is byte[] bytes ? bytes.Length : received);
+        }
+
+        Assert.All(a.Connections.OpenConnections(), c => Assert.False(c.IsClosed));
+    }
+
+    [Theory]
     [InlineData(FrameProtection.Authenticated, FrameProtection.None)]
     [InlineData(FrameProtection.None, FrameProtection.Authenticated)]
     [InlineData(FrameProtection.Encrypted, FrameProtection.Authenticated)]
