@@ -40,6 +40,9 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
     private ITimer? _keepAliveTicker;
     private ITimer? _redial;
     private long _redialAt = long.MaxValue;
+
+    /// <summary>When the armed redial timer is due (a <see cref="TimeProvider"/> timestamp), or <see cref="long.MaxValue"/>: for tests on virtual time.</summary>
+    internal long RedialDueAt => Volatile.Read(ref _redialAt);
     private bool _stopped;
 
     public ConnectionManager(

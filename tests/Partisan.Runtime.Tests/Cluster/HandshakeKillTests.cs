@@ -46,7 +46,8 @@ public class HandshakeKillTests
             PeerConnection otherEnd = b.Connections.OpenConnections().Single(c => c.Peer.Name == a.Name && c.ChannelName == ChannelOptions.DefaultName);
             killed.Close("killed_by_test");
             await Eventually.Within(Task.WhenAll(killed.Completion, otherEnd.Completion), $"round {round}: the killed connection is gone on both ends");
-            await Task.Delay(100); // both loops handle the close and arm the redial (virtual time stands still meanwhile)
+            long dueBy = clock.GetTimestamp() + MinDelay.Ticks; // ManualTimeProvider counts timestamps in ticks
+            await Eventually.True(() => a.Connections.RedialDueAt <= dueBy && b.Connections.RedialDueAt <= dueBy, $"round {round}: both ends have armed their redial");
             Assert.False(a.IsConnected(b.Name, ChannelOptions.DefaultName) || b.IsConnected(a.Name, ChannelOptions.DefaultName));
 
             // After the reconnect delay the redials start, and their handshakes are killed.
