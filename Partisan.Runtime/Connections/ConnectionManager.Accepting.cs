@@ -208,7 +208,7 @@ internal sealed partial class ConnectionManager
         if ((set.Wanted || set.OnDemand) && !_stopped && slot.Current is null)
         {
             slot.NextDialAt = _time.GetTimestamp() + ToTicks(_options.ReconnectMinDelay);
-            EnsureConnections();
+            EnsureConnections(set); // this peer only: a close is one of n² events while a cluster forms
         }
     }
 }

@@ -128,33 +128,9 @@ public class VersionNegotiationTests
     [InlineData(2, 2, 1, 1)]
     public async Task The_handshake_fails_on_both_sides_with_a_version_mismatch(int initiatorMin, int initiatorMax, int acceptorMin, int acceptorMax)
     {
-        var accepted = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        HandshakeSettings acceptor = Settings("acceptor@127.0.0.1", new ProtocolVersions(acceptorMin, acceptorMax));
-        var transport = new TcpTransport();
-        await using ITransportListener listener = await transport.ListenAsync(
-            new ListenAddress("127.0.0.1", 0),
-            async connection =>
-            {
-                try
-                {
-                    await Handshake.AcceptAsync(connection, acceptor, (_, _, _) => null, _ => ValueTask.FromResult<(HandshakeFailure, string)?>(null), CancellationToken.None);
-                    accepted.SetResult(null);
-                }
-                catch (Exception ex)
-                {
-                    accepted.SetResult(ex);
-                }
-                finally
-                {
-                    await connection.DisposeAsync();
-                }
-            },
-            CancellationToken.None);
-        await using ITransportConnection client = await transport.ConnectAsync(listener.LocalAddress, CancellationToken.None);
-        HandshakeSettings initiator = Settings("initiator@127.0.0.1", new ProtocolVersions(initiatorMin, initiatorMax));
-
-        var dialerError = await Assert.ThrowsAsync<HandshakeException>(() => Handshake.InitiateAsync(client, initiator, "default", 0, null, CancellationToken.None));
-        var acceptorError = Assert.IsType<HandshakeException>(await Eventually.Within(accepted.Task, "the acceptor's side ends"));
+        (HandshakeException dialerError, HandshakeException acceptorError) = await HandshakeRefusal.BothSidesAsync(
+            Settings("initiator@127.0.0.1", new ProtocolVersions(initiatorMin, initiatorMax)),
+            Settings("acceptor@127.0.0.1", new ProtocolVersions(acceptorMin, acceptorMax)));
 
         Assert.Equal(HandshakeFailure.VersionMismatch, dialerError.Reason);
         Assert.Equal(HandshakeFailure.VersionMismatch, acceptorError.Reason);
@@ -162,8 +138,7 @@ public class VersionNegotiationTests
         Assert.Contains($"protocol version {initiatorMin}", acceptorError.Message);
     }
 
-    private static HandshakeSettings Settings(string name, ProtocolVersions versions) =>
-        new(new NodeSpec(NodeName.Parse(name), [new ListenAddress("127.0.0.1", 1)], [ChannelOptions.Default, ChannelOptions.Membership], 1), Handshake.DeriveKey(Secret), TimeSpan.FromSeconds(10), WireContext.Default, TimeProvider.System, versions);
+    private static HandshakeSettings Settings(string name, ProtocolVersions versions) => HandshakeRefusal.Settings(name, versions);
 
     [Fact]
     public async Task A_peer_speaking_only_version_1_is_answered_with_version_1_and_the_connection_records_it()

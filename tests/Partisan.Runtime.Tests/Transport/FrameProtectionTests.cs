@@ -256,40 +256,12 @@ public class FrameProtectionTests
         await Eventually.True(() => TestNodes.AllSee([authenticated, second]), "nodes of one mode still join");
     }
 
-    private static async Task<(HandshakeException Dialer, HandshakeException Acceptor)> HandshakeBothWaysAsync(FrameProtection initiatorMode, ProtocolVersions initiatorVersions, FrameProtection acceptorMode)
-    {
-        var accepted = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        HandshakeSettings acceptor = Settings("acceptor@127.0.0.1", ProtocolVersions.Supported, acceptorMode);
-        var transport = new TcpTransport();
-        await using ITransportListener listener = await transport.ListenAsync(
-            new ListenAddress("127.0.0.1", 0),
-            async connection =>
-            {
-                try
-                {
-                    await Handshake.AcceptAsync(connection, acceptor, (_, _, _) => null, _ => ValueTask.FromResult<(HandshakeFailure, string)?>(null), CancellationToken.None);
-                    accepted.SetResult(null);
-                }
-                catch (Exception ex)
-                {
-                    accepted.SetResult(ex);
-                }
-                finally
-                {
-                    await connection.DisposeAsync();
-                }
-            },
-            CancellationToken.None);
-        await using ITransportConnection client = await transport.ConnectAsync(listener.LocalAddress, CancellationToken.None);
-        HandshakeSettings initiator = Settings("initiator@127.0.0.1", initiatorVersions, initiatorMode);
+    private static Task<(HandshakeException Dialer, HandshakeException Acceptor)> HandshakeBothWaysAsync(FrameProtection initiatorMode, ProtocolVersions initiatorVersions, FrameProtection acceptorMode) =>
+        HandshakeRefusal.BothSidesAsync(
+            HandshakeRefusal.Settings("initiator@127.0.0.1", initiatorVersions, initiatorMode),
+            HandshakeRefusal.Settings("acceptor@127.0.0.1", ProtocolVersions.Supported, acceptorMode));
 
-        var dialerError = await Assert.ThrowsAsync<HandshakeException>(() => Handshake.InitiateAsync(client, initiator, "default", 0, null, CancellationToken.None));
-        var acceptorError = Assert.IsType<HandshakeException>(await Eventually.Within(accepted.Task, "the acceptor's side ends"));
-        return (dialerError, acceptorError);
-    }
-
-    private static HandshakeSettings Settings(string name, ProtocolVersions versions, FrameProtection mode) =>
-        new(new NodeSpec(NodeName.Parse(name), [new ListenAddress("127.0.0.1", 1)], [ChannelOptions.Default, ChannelOptions.Membership], 1), Handshake.DeriveKey(Secret), TimeSpan.FromSeconds(10), WireContext.Default, TimeProvider.System, versions, mode);
+    private static HandshakeSettings Settings(string name, ProtocolVersions versions, FrameProtection mode) => HandshakeRefusal.Settings(name, versions, mode);
 
     [Theory]
     [InlineData(FrameProtection.Authenticated)]
@@ -358,24 +330,6 @@ public class FrameProtectionTests
             return new ReadOnlySequence<byte>(bytes);
         }
 
-        var head = new Segment(bytes.AsMemory(0, 1000), 0);
-        Segment tail = head.Append(bytes.AsMemory(1000));
-        return new ReadOnlySequence<byte>(head, 0, tail, tail.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
+        return Partisan.Tests.Serialization.WireTestKit.Chain([bytes.AsMemory(0, 1000), bytes.AsMemory(1000)]);
     }
 }
