@@ -37,6 +37,7 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
             [nameof(PartisanOptions.ClusterSecret)] = (s, o, r) => ReadString(s, r, v => o.ClusterSecret = v),
             [nameof(PartisanOptions.ListenAddresses)] = (s, o, r) => ReadList(s, o.ListenAddresses, r),
             [nameof(PartisanOptions.Seeds)] = (s, o, r) => ReadList(s, o.Seeds, r),
+            [nameof(PartisanOptions.Tags)] = (s, o, r) => ReadList(s, o.Tags, r, "a tag"),
             [nameof(PartisanOptions.Channels)] = ReadChannels,
             [nameof(PartisanOptions.MaxFrameSize)] = (s, o, r) => ReadInt32(s, r, v => o.MaxFrameSize = v),
             [nameof(PartisanOptions.CompressionThreshold)] = (s, o, r) => ReadInt32(s, r, v => o.CompressionThreshold = v),
@@ -197,7 +198,7 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
         }
     }
 
-    private static void ReadList(IConfigurationSection section, List<string> target, BindingReport report)
+    private static void ReadList(IConfigurationSection section, List<string> target, BindingReport report, string expected = "an address 'host:port'")
     {
         if (!string.IsNullOrEmpty(section.Value))
         {
@@ -208,11 +209,11 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
         {
             if (item.GetChildren().Any())
             {
-                report.Errors.Add($"{item.Path}: expected an address 'host:port', not a section.");
+                report.Errors.Add($"{item.Path}: expected {expected}, not a section.");
             }
             else if (string.IsNullOrWhiteSpace(item.Value))
             {
-                report.Errors.Add($"{item.Path} is empty; expected an address 'host:port'.");
+                report.Errors.Add($"{item.Path} is empty; expected {expected}.");
             }
             else
             {

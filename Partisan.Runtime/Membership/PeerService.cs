@@ -42,10 +42,10 @@ internal sealed class PeerService : IPeerServiceManager
     public IReadOnlyList<NodeName> ConnectedNodes => _connections.ConnectedNodes;
 
     /// <summary>Listens, then starts the loop and the overlay. Returns the bound addresses.</summary>
-    public async Task<IReadOnlyList<ListenAddress>> StartAsync(IReadOnlyList<ListenAddress> addresses, IReadOnlyList<ChannelOptions> channels, long incarnation, byte[] secretKey, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListenAddress>> StartAsync(IReadOnlyList<ListenAddress> addresses, IReadOnlyList<ChannelOptions> channels, long incarnation, IReadOnlyList<string> tags, byte[] secretKey, CancellationToken cancellationToken)
     {
         IReadOnlyList<ListenAddress> bound = await _connections.ListenAsync(addresses, _overlay, _inbound, cancellationToken).ConfigureAwait(false);
-        _connections.SetLocal(new NodeSpec(Self, bound, channels, incarnation), secretKey);
+        _connections.SetLocal(new NodeSpec(Self, bound, channels, incarnation, tags), secretKey);
         _started = true;
         _loop.Start();
         await _loop.InvokeAsync(_overlay.Start).ConfigureAwait(false);

@@ -3,13 +3,14 @@ using Partisan.Serialization;
 namespace Partisan;
 
 /// <summary>
-/// Formatter for <see cref="NodeSpec"/>, an object (see <see cref="WireWriter.BeginObject"/>) of 4 members:
+/// Formatter for <see cref="NodeSpec"/>, an object (see <see cref="WireWriter.BeginObject"/>) of 5 members:
 /// <list type="number">
 /// <item>the name (<see cref="NodeNameFormatter"/>);</item>
 /// <item>the incarnation, a zig-zag varint;</item>
 /// <item>the listen addresses: a varint count, then per address the host (string) and the port (varint);</item>
 /// <item>the channels: a varint count, then per channel an object of 4 members: name (string),
 /// parallelism (varint), monotonic (bool), compression (byte).</item>
+/// <item>the tags: a varint count, then each tag (string). Added in December 2026; a spec of 4 members has none.</item>
 /// </list>
 /// Later versions may append members to either object; readers skip them. Reading validates everything:
 /// the name, hosts (1 to 255 characters), ports (0 to 65535), channel options, and that channel names
@@ -35,7 +36,7 @@ public sealed class NodeSpecFormatter : WireFormatter<NodeSpec>
     internal static void Encode(ref WireWriter writer, NodeSpec value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        WireObjectScope scope = writer.BeginObject(4);
+        WireObjectScope scope = writer.BeginObject(value.Tags.Count == 0 ? 4 : 5);
         NodeNameFormatter.Encode(ref writer, value.Name);
         writer.WriteVarInt64(value.Incarnation);
 
@@ -65,6 +66,16 @@ public sealed class NodeSpecFormatter : WireFormatter<NodeSpec>
             writer.WriteBool(channel.Monotonic);
             writer.WriteByte((byte)channel.Compression);
             writer.EndObject(channelScope);
+        }
+
+        IReadOnlyList<string> tags = value.Tags;
+        if (tags.Count > 0)
+        {
+            writer.WriteVarUInt32((uint)tags.Count);
+            for (int i = 0; i < tags.Count; i++)
+            {
+                writer.WriteString(tags[i]);
+            }
         }
 
         writer.EndObject(scope);
@@ -114,8 +125,31 @@ public sealed class NodeSpecFormatter : WireFormatter<NodeSpec>
             channels[i] = channel;
         }
 
+        string[] tags = [];
+        if (members >= 5)
+        {
+            // Smallest tag: a 1-character string (2 bytes).
+            int tagCount = reader.ReadCount("tag", 2);
+            if (tagCount > NodeSpec.MaxTags)
+            {
+                throw new WireFormatException($"The spec of {name} has {tagCount} tags; at most {NodeSpec.MaxTags} are allowed.");
+            }
+
+            tags = new string[tagCount];
+            for (int i = 0; i < tagCount; i++)
+            {
+                string? tag = reader.ReadString();
+                if (NodeSpec.ValidateTag(tag) is { } tagError)
+                {
+                    throw new WireFormatException($"Invalid tag in the spec of {name}: {tagError}");
+                }
+
+                tags[i] = tag!;
+            }
+        }
+
         reader.EndObject(scope);
-        return new NodeSpec(name, addresses, channels, incarnation);
+        return new NodeSpec(name, addresses, channels, incarnation, tags);
     }
 
     private static ChannelOptions DecodeChannel(ref WireReader reader, NodeName node)

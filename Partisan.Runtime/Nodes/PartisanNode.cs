@@ -33,6 +33,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
     private readonly OverlayRunner _overlay;
     private readonly Router _router;
     private readonly IReadOnlyList<ChannelOptions> _channels;
+    private readonly string[] _tags;
     private readonly byte[] _secretKey;
     private readonly IReadOnlyList<ListenAddress> _requestedAddresses;
     private long _nextRef;
@@ -71,6 +72,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         var codec = new MessageCodec(WireContext, options.MaxFrameSize, options.CompressionThreshold);
         ITransport transport = options.Transport ?? new TcpTransport(options.Tls);
         _channels = BuildChannelTable(options.Channels);
+        _tags = options.Tags.ToArray();
 
         // The layers, bottom up: connections, routing (send path and inbound dispatch), the overlay, the peer service.
         var loop = new NodeLoop(_logger);
@@ -194,7 +196,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
         long incarnation = TimeProvider.GetUtcNow().UtcTicks;
         Controls.Freeze(Types);
-        IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _secretKey, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _tags, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
     }
 

@@ -26,6 +26,13 @@ public sealed class PartisanOptions
     /// <summary>Nodes to join on start, as <c>host:port</c>.</summary>
     public List<string> Seeds { get; } = new();
 
+    /// <summary>
+    /// This node's tags, carried in its <see cref="NodeSpec"/> for overlays to read: <c>server</c> marks a server under
+    /// the client-server overlay, and HyParView keeps slots for peers with a reserved tag. Letters, digits, '-', '_', '.'
+    /// and ':', at most <see cref="NodeSpec.MaxTags"/>.
+    /// </summary>
+    public List<string> Tags { get; } = new();
+
     /// <summary>Channels besides <c>default</c> and <c>membership</c> (which always exist; configure them here to change their options).</summary>
     public List<ChannelOptions> Channels { get; } = new();
 
@@ -130,6 +137,19 @@ public sealed class PartisanOptions
         foreach (string seed in Seeds)
         {
             CheckAddress(errors, "Seeds", seed);
+        }
+
+        if (Tags.Count > NodeSpec.MaxTags)
+        {
+            errors.Add($"Tags: at most {NodeSpec.MaxTags} tags are allowed, not {Tags.Count}.");
+        }
+
+        foreach (string tag in Tags)
+        {
+            if (NodeSpec.ValidateTag(tag) is { } tagError)
+            {
+                errors.Add("Tags: " + tagError);
+            }
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -294,7 +294,7 @@ internal sealed partial class OverlayRunner : IOverlayContext, IConnectionEvents
         // A new incarnation, so this run's membership entries are fresh when it rejoins.
         NodeSpec old = _connections.LocalSpec;
         long incarnation = Math.Max(old.Incarnation + 1, Time.GetUtcNow().UtcTicks);
-        _connections.SetLocal(new NodeSpec(old.Name, old.ListenAddresses, old.Channels, incarnation), _connections.SecretKey);
+        _connections.SetLocal(new NodeSpec(old.Name, old.ListenAddresses, old.Channels, incarnation, old.Tags), _connections.SecretKey);
         _pending.Clear();
         _depth++;
         try

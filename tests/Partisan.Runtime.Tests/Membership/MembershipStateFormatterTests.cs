@@ -76,7 +76,8 @@ public class MembershipStateFormatterTests
                from addresses in Gen.Choose(0, 4).SelectMany(n => Gen.ArrayOf(address, n))
                from chans in channels
                from incarnation in Gen.Elements(0L, 1L, -5L, 638_000_000_000_000_000L, long.MaxValue, long.MinValue)
-               select new NodeSpec(NodeName.Parse(name), addresses, chans, incarnation);
+               from tags in Gen.Elements<string[]>([], ["server"], ["client", "zone:eu-1", "rack_2.b"])
+               select new NodeSpec(NodeName.Parse(name), addresses, chans, incarnation, tags);
     }
 
     /// <summary>Gives each channel a distinct name.</summary>
@@ -190,10 +191,11 @@ public class MembershipStateFormatterTests
     // Raw writers, so tests can write what the formatter never would.
 
     private static void RawSpec(ref WireWriter w, string name, long incarnation = 1, (string? Host, uint Port)[]? addresses = null,
-        (string Name, uint Parallelism, byte Monotonic, byte Compression)[]? channels = null, int members = 4)
+        (string Name, uint Parallelism, byte Monotonic, byte Compression)[]? channels = null, int members = 4, string[]? tags = null)
     {
         addresses ??= [("10.0.0.1", 9000)];
         channels ??= [("default", 1, 0, 0)];
+        tags ??= [];
         WireObjectScope scope = w.BeginObject(members);
         w.WriteString(name);
         if (members > 1)
@@ -225,7 +227,16 @@ public class MembershipStateFormatterTests
             }
         }
 
-        for (int extra = 4; extra < members; extra++)
+        if (members > 4)
+        {
+            w.WriteVarUInt32((uint)tags.Length);
+            foreach (string tag in tags)
+            {
+                w.WriteString(tag);
+            }
+        }
+
+        for (int extra = 5; extra < members; extra++)
         {
             w.WriteString("a member from the future");
         }
@@ -273,8 +284,8 @@ public class MembershipStateFormatterTests
     private static byte[] State((uint, ulong, string)[] adds, (string, long, ulong)[]? vector = null, int members = 3, uint? addCount = null) =>
         Bytes((ref WireWriter w) => RawState(ref w, vector ?? Vector, adds, members, addCount));
 
-    private static byte[] Spec(string name = "a@h", (string?, uint)[]? addresses = null, (string, uint, byte, byte)[]? channels = null, int members = 4) =>
-        Bytes((ref WireWriter w) => RawSpec(ref w, name, 1, addresses, channels, members));
+    private static byte[] Spec(string name = "a@h", (string?, uint)[]? addresses = null, (string, uint, byte, byte)[]? channels = null, int members = 4, string[]? tags = null) =>
+        Bytes((ref WireWriter w) => RawSpec(ref w, name, 1, addresses, channels, members, tags));
 
     [Fact]
     public void A_well_formed_raw_state_decodes()
@@ -288,10 +299,33 @@ public class MembershipStateFormatterTests
     }
 
     [Fact]
+    public void A_spec_without_tags_is_written_as_four_members_so_older_readers_read_it_unchanged()
+    {
+        NodeSpec plain = new(NodeName.Parse("a@h"), [new ListenAddress("h", 1)], [], 1);
+        NodeSpec tagged = new(NodeName.Parse("a@h"), [new ListenAddress("h", 1)], [], 1, ["server", "server", "eu"]);
+        Assert.Equal(Spec(addresses: [("h", 1)], channels: []), Encode(plain));
+        Assert.Equal(["server", "eu"], tagged.Tags);
+        Assert.True(tagged.HasTag("server"));
+        Assert.False(plain.HasTag("server"));
+        Assert.NotEqual(plain, tagged);
+        Assert.Equal(tagged, DecodeSpec(Encode(tagged)));
+    }
+
+    [Fact]
+    public void Invalid_tags_are_refused_in_code_and_on_the_wire()
+    {
+        Assert.Throws<ArgumentException>(() => new NodeSpec(NodeName.Parse("a@h"), [], [], 1, ["has space"]));
+        Assert.Throws<ArgumentException>(() => new NodeSpec(NodeName.Parse("a@h"), [], [], 1, [new string('t', NodeSpec.MaxTagLength + 1)]));
+        Assert.Throws<WireFormatException>(() => DecodeSpec(Spec(members: 5, tags: ["bad/tag"])));
+        Assert.Throws<WireFormatException>(() => DecodeSpec(Spec(members: 5, tags: Enumerable.Repeat("t", NodeSpec.MaxTags + 1).ToArray())));
+    }
+
+    [Fact]
     public void Members_appended_by_a_later_version_are_skipped()
     {
-        NodeSpec spec = DecodeSpec(Spec(members: 6));
+        NodeSpec spec = DecodeSpec(Spec(members: 6, tags: ["server"]));
         Assert.Equal(NodeName.Parse("a@h"), spec.Name);
+        Assert.Equal(["server"], spec.Tags);
         MembershipState state = DecodeState(State([(0, 1, "a@h")], members: 5));
         Assert.Equal(1, state.Count);
     }
