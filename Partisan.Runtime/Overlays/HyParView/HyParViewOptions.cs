@@ -1,7 +1,7 @@
 namespace Partisan.Overlays.HyParView;
 
 /// <summary>
-/// The settings of <see cref="HyParViewOverlay"/>, with the defaults of the HyParView paper (Leitão, Pereira, Rodrigues,
+/// The settings of the HyParView overlay (<c>HyParViewOverlay</c>), with the defaults of the HyParView paper (Leitão, Pereira, Rodrigues,
 /// DSN 2007) and of Partisan's <c>partisan_hyparview_peer_service_manager</c>. <see cref="Validate"/> lists every problem.
 /// </summary>
 public sealed class HyParViewOptions
