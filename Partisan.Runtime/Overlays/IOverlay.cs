@@ -59,4 +59,14 @@ public interface IOverlay
     /// or null when it cannot be reached. Full mesh returns null: every member is a neighbour.
     /// </summary>
     NodeName? NextHop(NodeName destination);
+
+    /// <summary>
+    /// Something on this node wants to reach <paramref name="destination"/>, to which <see cref="NextHop"/> gave no route and
+    /// there is no connection (a send found no route, or <c>PartisanNode.ReachAsync</c>). An overlay that finds routes on
+    /// demand (HyParView) starts looking here and publishes what it finds through <see cref="NextHop"/>; the default does
+    /// nothing. Called on the loop, at most once per destination while a search can be under way.
+    /// </summary>
+    void RouteWanted(NodeName destination)
+    {
+    }
 }
