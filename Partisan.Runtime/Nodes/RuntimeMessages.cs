@@ -25,5 +25,6 @@ internal static class RuntimeMessages
         MembershipStateFormatter.Register(registry);
         CallTypeIds.Register(registry);
         ControlTypeIds.Register(registry);
+        Overlays.HyParView.HyParViewMessageFormatter.Register(registry);
     }
 }
