@@ -259,6 +259,16 @@ public sealed partial class PartisanNode : IAsyncDisposable
     public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => _peers.LeaveAsync(node, cancellationToken);
 
     /// <summary>
+    /// The neighbour a message for <paramref name="node"/> is handed to: the node itself when this node has a connection
+    /// to it, the relay hop when it is reached by relay, null when it is unreachable (or is this node). Thread-safe.
+    /// </summary>
+    public NodeName? NextHop(NodeName node) =>
+        node == Name ? null
+        : _peers.IsConnected(node, null) ? node
+        : _overlay.NextHops.TryGetValue(node, out NodeName hop) ? hop
+        : null;
+
+    /// <summary>
     /// Makes sure <paramref name="node"/> can be reached (Erlang's <c>net_kernel:connect_node/1</c>): true at once when it is
     /// reachable, directly or by relay; otherwise asks the overlay for a route (HyParView searches the cluster for one) and
     /// waits until the node comes up. False when it does not within <paramref name="timeout"/>.
