@@ -92,9 +92,7 @@ public sealed partial class OverlaySimulation
 
     internal long NowTicks => Clock.Ticks;
 
-    // Scratch collections for a node's reconcile (never re-entered: wanting a peer calls no overlay).
-    internal HashSet<NodeName> ScratchNames { get; } = new();
-
+    // Scratch list for a node's reconcile (never re-entered: wanting or unwanting a peer calls no overlay).
     internal List<NodeName> ScratchDropped { get; } = new();
 
     /// <summary>

@@ -25,7 +25,7 @@ internal sealed partial class SimulatedNode
 
     // ---------------------------------------------------------------- what the overlay wants
 
-    private void Want(NodeSpec spec)
+    private SimulatedPeer Want(NodeSpec spec)
     {
         bool known = _peers.TryGetValue(spec.Name, out SimulatedPeer? peer);
         bool changed = false;
@@ -58,6 +58,8 @@ internal sealed partial class SimulatedNode
         {
             EnsureDial(peer);
         }
+
+        return peer;
     }
 
     private void Unwant(NodeName node, string reason)

@@ -12,11 +12,11 @@ namespace Partisan.Simulation;
 internal sealed partial class SimulatedNode : IOverlayContext
 {
     private readonly OverlaySimulation _sim;
-    private readonly HashSet<NodeName> _wanted = new();
     private readonly Queue<PendingEvent> _pending = new();
     private Dictionary<string, TimerArm>? _timers;
     private string? _resetReason;
     private int _depth;
+    private long _reconcileStamp;
 
     public SimulatedNode(OverlaySimulation sim, int index, NodeSpec spec, IOverlay overlay, Random random)
     {
@@ -244,43 +244,54 @@ internal sealed partial class SimulatedNode : IOverlayContext
         }
     }
 
-    // Want every neighbour, unwant the nodes that stopped being one (in name order, so no set's order leaks into the run).
+    // Want every neighbour, unwant the wanted peers that stopped being one (in name order, so no table's order leaks
+    // into the run). As the runner's reconcile, with a stamp on each peer instead of a set of wanted names: one table
+    // lookup per neighbour, so the n² connection events of a forming full mesh stay cheap.
     private void Reconcile()
     {
-        HashSet<NodeName> neighbours = _sim.ScratchNames;
-        List<NodeName> dropped = _sim.ScratchDropped;
-        neighbours.Clear();
-        dropped.Clear();
-        foreach (NodeSpec spec in Overlay.Neighbours)
+        long stamp = ++_reconcileStamp;
+        IReadOnlyCollection<NodeSpec> neighbours = Overlay.Neighbours;
+        if (neighbours is NodeSpec[] array)
         {
-            if (spec.Name == Name)
+            // The common shape (full mesh): no interface enumerator on the hottest loop of a forming cluster.
+            foreach (NodeSpec spec in array)
             {
-                continue;
-            }
-
-            neighbours.Add(spec.Name);
-            Want(spec);
-        }
-
-        foreach (NodeName name in _wanted)
-        {
-            if (!neighbours.Contains(name))
-            {
-                dropped.Add(name);
+                if (spec.Name != Name)
+                {
+                    Want(spec).ReconcileStamp = stamp;
+                }
             }
         }
+        else
+        {
+            foreach (NodeSpec spec in neighbours)
+            {
+                if (spec.Name != Name)
+                {
+                    Want(spec).ReconcileStamp = stamp;
+                }
+            }
+        }
 
-        if (dropped.Count > 0)
+        List<NodeName>? dropped = null;
+        foreach (SimulatedPeer peer in _peers.Values)
+        {
+            if (peer.Wanted && peer.ReconcileStamp != stamp)
+            {
+                (dropped ??= _sim.ScratchDropped).Add(peer.Name);
+            }
+        }
+
+        if (dropped is not null)
         {
             dropped.Sort();
             foreach (NodeName name in dropped)
             {
-                _wanted.Remove(name);
                 Unwant(name, IsMember(name) ? "not_a_neighbour" : "left");
             }
-        }
 
-        _wanted.UnionWith(neighbours);
+            dropped.Clear();
+        }
     }
 
     private bool IsMember(NodeName name)
@@ -300,7 +311,6 @@ internal sealed partial class SimulatedNode : IOverlayContext
     private void Reset(string reason)
     {
         _timers?.Clear();
-        _wanted.Clear();
         DisconnectAll(reason);
         NodeSpec old = Spec;
         long incarnation = Math.Max(old.Incarnation + 1, _sim.Clock.GetUtcNow().UtcTicks);
@@ -336,7 +346,6 @@ internal sealed partial class SimulatedNode : IOverlayContext
 
         Epoch++;
         _peers.Clear();
-        _wanted.Clear();
         _pending.Clear();
         _timers = null;
         _backlog = null;

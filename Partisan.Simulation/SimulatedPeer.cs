@@ -39,6 +39,9 @@ internal sealed class SimulatedPeer(NodeSpec spec)
     /// <summary>Waiting for room among the node's dials in flight.</summary>
     public bool Backlogged { get; set; }
 
+    /// <summary>The owner's reconcile that last found it among the overlay's neighbours.</summary>
+    public long ReconcileStamp { get; set; }
+
     /// <summary>Messages sent while no link was up, sent when one opens (dropped when the dial fails or the peer goes down).</summary>
     public List<object>? Pending { get; set; }
 }
