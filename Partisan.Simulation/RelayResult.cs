@@ -24,7 +24,7 @@ public sealed class RelayResult
     /// <summary>Pending, delivered or dropped.</summary>
     public RelayStatus Status { get; private set; }
 
-    /// <summary>Why it was dropped (<c>no_route</c>, <c>hop_not_connected</c>, <c>relay_ttl</c>, <c>lost</c>, <c>origin_down</c>); null otherwise.</summary>
+    /// <summary>Why it was dropped (<c>no_route</c>, <c>hop_not_connected</c>, <c>relay_ttl</c>, <c>lost</c> on a link that failed, <c>node_down</c>); null otherwise.</summary>
     public string? Reason { get; private set; }
 
     /// <summary>The nodes it visited, the origin first (and the destination last when delivered).</summary>

@@ -95,6 +95,24 @@ public sealed class FullMeshSimulationTests
     }
 
     [Fact]
+    public void A_node_that_leaves_is_removed_everywhere_and_starts_again_alone()
+    {
+        OverlaySimulation sim = FullMesh(6, 5);
+        JoinAll(sim);
+        Assert.True(sim.RunUntil(() => Converged(sim), TimeSpan.FromSeconds(30)));
+        NodeName leaver = sim.Nodes[4];
+        NodeSpec before = sim.Spec(leaver);
+        sim.Leave(leaver, leaver);
+        Assert.True(sim.Spec(leaver).Incarnation > before.Incarnation);
+        Assert.Single(sim.Overlay(leaver).Members);
+        Assert.True(sim.RunUntil(
+            () => sim.Nodes.Where(n => n != leaver).All(n => sim.Overlay(n).Members.Count == 5 && !sim.IsConnected(n, leaver)),
+            TimeSpan.FromSeconds(10)),
+            Views(sim));
+        Assert.Single(sim.Overlay(leaver).Members);
+    }
+
+    [Fact]
     public void Messages_round_trip_through_the_serializer_and_are_counted_in_bytes()
     {
         OverlaySimulation sim = FullMesh(10, 4, serialize: true);
