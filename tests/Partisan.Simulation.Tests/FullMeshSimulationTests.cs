@@ -141,7 +141,8 @@ public sealed class FullMeshSimulationTests
             sim.Join(nodes[i], nodes[random.Next(i)]);
         }
 
-        Assert.True(sim.RunUntil(sim.IsConnectedGraph, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)));
+        // The neighbour graph is connected from the start (each joiner names its seed); wait for the links to be.
+        Assert.True(sim.RunUntil(() => sim.LinkGraph().IsConnected() && sim.NeighbourDegrees().Min >= 2, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)));
         TimeSpan formed = sim.Now;
         sim.RunFor(TimeSpan.FromSeconds(10)); // views fill up (the graph is connected long before they do)
         for (int i = 0; i < Count; i += 2)
