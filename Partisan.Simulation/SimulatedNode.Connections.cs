@@ -14,6 +14,9 @@ internal sealed partial class SimulatedNode
     private Queue<SimulatedPeer>? _backlog;
     private int _dialsInFlight;
 
+    // Bumped whenever a peer is forgotten: a reconcile after that must run in full (a Want may re-add it).
+    private long _tableVersion;
+
     /// <summary>The peers this node keeps, in the order it came to know them.</summary>
     public IEnumerable<SimulatedPeer> Peers => _peers.Values;
 
@@ -108,10 +111,16 @@ internal sealed partial class SimulatedNode
         }
     }
 
-    private void Remove(SimulatedPeer peer, string reason)
+    private void Forget(SimulatedPeer peer)
     {
         _peers.Remove(peer.Name);
         peer.Removed = true;
+        _tableVersion++;
+    }
+
+    private void Remove(SimulatedPeer peer, string reason)
+    {
+        Forget(peer);
         peer.Wanted = false;
         if (peer.Link is { } link)
         {
@@ -277,8 +286,7 @@ internal sealed partial class SimulatedNode
                     // Nobody keeps this peer: what was queued for it cannot go anywhere.
                     peer.OnDemand = false;
                     DropPending(peer, "unreachable");
-                    _peers.Remove(peer.Name);
-                    peer.Removed = true;
+                    Forget(peer);
                 }
                 else
                 {
@@ -334,6 +342,7 @@ internal sealed partial class SimulatedNode
                 // The overlay dropped it on hearing the old run went down: a new entry for the new run.
                 peer = new SimulatedPeer(spec);
                 _peers[spec.Name] = peer;
+                _tableVersion++;
             }
         }
 
@@ -478,8 +487,7 @@ internal sealed partial class SimulatedNode
 
         if (!peer.Wanted && peer.Pending is not { Count: > 0 })
         {
-            _peers.Remove(peer.Name);
-            peer.Removed = true;
+            Forget(peer);
             return;
         }
 

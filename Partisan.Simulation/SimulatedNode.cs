@@ -18,6 +18,10 @@ internal sealed partial class SimulatedNode : IOverlayContext
     private int _depth;
     private long _reconcileStamp;
 
+    // What the last full reconcile saw, to skip one that would change nothing (see Reconcile).
+    private NodeSpec[]? _lastNeighbours;
+    private long _reconciledVersion = -1;
+
     public SimulatedNode(OverlaySimulation sim, int index, NodeSpec spec, IOverlay overlay, Random random)
     {
         _sim = sim;
@@ -249,8 +253,15 @@ internal sealed partial class SimulatedNode : IOverlayContext
     // lookup per neighbour, so the n² connection events of a forming full mesh stay cheap.
     private void Reconcile()
     {
-        long stamp = ++_reconcileStamp;
         IReadOnlyCollection<NodeSpec> neighbours = Overlay.Neighbours;
+        if (_tableVersion == _reconciledVersion && SameAsLastReconcile(neighbours))
+        {
+            // The same specs as last time and no peer forgotten since: every Want would change nothing and nothing is
+            // to be dropped, so the outcome is the runner's; this skips the O(n) lookups after most connection events.
+            return;
+        }
+
+        long stamp = ++_reconcileStamp;
         if (neighbours is NodeSpec[] array)
         {
             // The common shape (full mesh): no interface enumerator on the hottest loop of a forming cluster.
@@ -292,6 +303,54 @@ internal sealed partial class SimulatedNode : IOverlayContext
 
             dropped.Clear();
         }
+
+        RememberReconciled(neighbours);
+    }
+
+    private bool SameAsLastReconcile(IReadOnlyCollection<NodeSpec> neighbours)
+    {
+        NodeSpec[]? last = _lastNeighbours;
+        if (last is null || last.Length != neighbours.Count)
+        {
+            return false;
+        }
+
+        if (neighbours is NodeSpec[] array)
+        {
+            for (int i = 0; i < array.Length; i++)
+            {
+                if (!ReferenceEquals(array[i], last[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        int k = 0;
+        foreach (NodeSpec spec in neighbours)
+        {
+            if (!ReferenceEquals(spec, last[k++]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void RememberReconciled(IReadOnlyCollection<NodeSpec> neighbours)
+    {
+        NodeSpec[] last = _lastNeighbours is { } previous && previous.Length == neighbours.Count ? previous : new NodeSpec[neighbours.Count];
+        int k = 0;
+        foreach (NodeSpec spec in neighbours)
+        {
+            last[k++] = spec;
+        }
+
+        _lastNeighbours = last;
+        _reconciledVersion = _tableVersion;
     }
 
     private bool IsMember(NodeName name)
@@ -346,6 +405,8 @@ internal sealed partial class SimulatedNode : IOverlayContext
 
         Epoch++;
         _peers.Clear();
+        _tableVersion++;
+        _lastNeighbours = null;
         _pending.Clear();
         _timers = null;
         _backlog = null;
