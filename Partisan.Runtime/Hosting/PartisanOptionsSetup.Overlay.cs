@@ -34,6 +34,15 @@ internal sealed partial class PartisanOptionsSetup
             [nameof(StaticOverlayOptions.Nodes)] = (OverlayKind.Static, ReadStaticNodes),
         };
 
+    /// <summary>The options read through the <c>Overlay</c> section rather than under their own names.</summary>
+    internal static readonly HashSet<string> OverlaySectionNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(PartisanOptions.OverlayKind),
+        nameof(PartisanOptions.HyParView),
+        nameof(PartisanOptions.ClientServer),
+        nameof(PartisanOptions.Static),
+    };
+
     /// <summary>The keys of the <c>Overlay</c> section besides <c>Kind</c>, with the kind each belongs to.</summary>
     internal static IReadOnlyDictionary<string, OverlayKind> OverlaySettingKinds =>
         OverlaySettings.ToDictionary(p => p.Key, p => p.Value.Kind, StringComparer.OrdinalIgnoreCase);

@@ -90,6 +90,10 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             {
                 read(child, options, report);
             }
+            else if (OverlaySectionNames.Contains(child.Key))
+            {
+                report.Warnings.Add($"{child.Path} is not read: the overlay is configured in the Overlay section (Overlay:Kind, then that kind's settings, e.g. Overlay:ServersPerClient); it is ignored.");
+            }
             else if (CodeOnly.Contains(child.Key))
             {
                 report.Warnings.Add($"{child.Path} can only be set in code; the configured value is ignored.");

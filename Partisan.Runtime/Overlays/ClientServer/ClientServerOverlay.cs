@@ -40,12 +40,14 @@ public sealed class ClientServerOverlay : IOverlay
     private readonly int _maxPendingIntroductions;
     private readonly TimeSpan _gossipInterval;
     private readonly TimeSpan _pushGap;
-    private readonly Dictionary<NodeName, NodeName[]> _choices = new();
     private readonly HashSet<NodeName> _neighbourNames = new();
     private readonly List<NodeSpec> _introductions = new();
     private IOverlayContext _context = null!;
     private MembershipState _state = null!;
     private IReadOnlyCollection<NodeSpec> _members = [];
+
+    // Replaced, never changed, on every membership change: ServersOf may be read from any thread.
+    private Dictionary<NodeName, NodeName[]> _choices = new();
     private NodeSpec[] _neighbours = [];
     private NodeName[] _myServers = [];
     private bool _isServer;
@@ -90,7 +92,7 @@ public sealed class ClientServerOverlay : IOverlay
 
     /// <summary>
     /// The servers <paramref name="client"/> connects to, best ranked first, as every node computes them; empty when it is
-    /// not a client member.
+    /// not a client member. Safe to read from any thread.
     /// </summary>
     public IReadOnlyList<NodeName> ServersOf(NodeName client) =>
         _choices.TryGetValue(client, out NodeName[]? servers) ? servers : [];
@@ -412,14 +414,16 @@ public sealed class ClientServerOverlay : IOverlay
             }
         }
 
-        _choices.Clear();
+        var choices = new Dictionary<NodeName, NodeName[]>(state.Count - serverCount);
         foreach (NodeSpec member in state.Members)
         {
             if (!IsServerSpec(member))
             {
-                _choices[member.Name] = ServerRanking.Choose(member.Name, servers, _serversPerClient);
+                choices[member.Name] = ServerRanking.Choose(member.Name, servers, _serversPerClient);
             }
         }
+
+        _choices = choices;
 
         // Neighbours: a server's are the other servers and the clients that chose it; a client's, its chosen servers.
         var neighbours = new List<NodeSpec>();
@@ -428,7 +432,7 @@ public sealed class ClientServerOverlay : IOverlay
             _myServers = [];
             foreach (NodeSpec member in state.Members)
             {
-                if (member.Name != self && (IsServerSpec(member) || Array.IndexOf(_choices[member.Name], self) >= 0))
+                if (member.Name != self && (IsServerSpec(member) || Array.IndexOf(choices[member.Name], self) >= 0))
                 {
                     neighbours.Add(member);
                 }
@@ -436,7 +440,7 @@ public sealed class ClientServerOverlay : IOverlay
         }
         else
         {
-            _myServers = _choices.TryGetValue(self, out NodeName[]? mine) ? mine : [];
+            _myServers = choices.TryGetValue(self, out NodeName[]? mine) ? mine : [];
             foreach (NodeName server in _myServers)
             {
                 if (state.TryGetMember(server, out NodeSpec? spec))
