@@ -5,8 +5,8 @@ using Partisan.Transport;
 namespace Partisan;
 
 /// <summary>
-/// Configuration of a node. The scalar settings bind from <c>IConfiguration</c> (section <c>Partisan</c>);
-/// the transport, TLS, type registry, clock and overlay are set in code. <see cref="Validate"/> lists
+/// Configuration of a node. The scalar settings and the built-in overlay's kind and settings bind from
+/// <c>IConfiguration</c> (section <c>Partisan</c>); the transport, TLS, type registry, clock and a custom overlay are set in code. <see cref="Validate"/> lists
 /// every problem; a node refuses to start with any.
 /// </summary>
 public sealed class PartisanOptions
