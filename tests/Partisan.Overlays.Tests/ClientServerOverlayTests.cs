@@ -180,6 +180,39 @@ public class ClientServerOverlayTests
     }
 
     [Fact]
+    public async Task A_stopped_client_is_down_for_the_other_clients_too_and_up_again_when_it_returns()
+    {
+        await using var nodes = new TestNodes();
+        Cluster cluster = await StartAsync(nodes, serverCount: 2, clientCount: 4);
+        PartisanNode stopped = cluster.Clients[3];
+        PartisanNode watcher = cluster.Clients[0];
+        Pid target = stopped.Spawn(async ctx => await Task.Delay(Timeout.Infinite, ctx.Stopping));
+        var probe = Probe.Start(watcher);
+        watcher.MonitorNode(probe.Pid, stopped.Name);
+        Ref monitor = watcher.Monitor(probe.Pid, target);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable onUp = watcher.OnUp(_ => up.TrySetResult(), stopped.Name);
+        Assert.False(watcher.IsConnected(stopped.Name)); // reached through a server only
+
+        await nodes.StopAsync(stopped);
+
+        // Both messages, in either order: the node monitor's NodeDown and the process monitor's Down (noconnection).
+        object[] notices = [await probe.NextAsync(), await probe.NextAsync()];
+        Assert.Contains(notices, n => n is NodeDown d && d.Node == stopped.Name);
+        Assert.Contains(notices, n => n is Down d && d.MonitorRef == monitor && d.Reason == ExitReason.NoConnection);
+        Assert.False(up.Task.IsCompleted);
+
+        // The same node back (a new incarnation on a new port): the servers take it in and it is up for the watcher again.
+        PartisanNode back = await nodes.StartAsync("client", o =>
+        {
+            Configure(o, server: false, serversPerClient: 0);
+            o.NodeName = stopped.Name.Value;
+        });
+        await back.JoinAsync(cluster.Servers[0].ListenAddresses[0]);
+        await Eventually.Within(up.Task, "on-up at another client for the client that came back");
+    }
+
+    [Fact]
     public async Task With_one_server_per_client_each_client_links_to_its_rendezvous_choice_and_reaches_clients_of_other_servers()
     {
         await using var nodes = new TestNodes();

@@ -16,4 +16,7 @@ internal static partial class ClientServerLog
 
     [LoggerMessage(3104, LogLevel.Warning, "Client-server: {Peer} is a client and this client knows no server yet, so it cannot join through it; join a server (a node tagged '{Tag}')")]
     public static partial void JoinWithoutServer(ILogger logger, NodeName peer, string tag);
+
+    [LoggerMessage(3105, LogLevel.Warning, "Client-server: ignored a reachability report from {Peer}: only a server that is a member sends one")]
+    public static partial void ReportIgnored(ILogger logger, NodeName peer);
 }

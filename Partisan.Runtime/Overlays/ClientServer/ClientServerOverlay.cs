@@ -25,6 +25,10 @@ namespace Partisan.Overlays.ClientServer;
 /// connection, tells the joiner to join a server (naming one), and hands the joiner's spec to its servers, at most
 /// <see cref="ClientServerOptions.MaxPendingIntroductions"/> at a time: the servers add it and connect to it, so it joins anyway.
 /// </para>
+/// <para><b>Down by relay.</b> A server reports to its neighbours, whenever it changes, the members it cannot reach (no link and
+/// no route), as a <see cref="NodeName"/> array; a relay never goes through a server that reported the destination unreachable.
+/// So when a client stops, its servers lose their links to it and say so, and for every other client it goes down too
+/// (monitors fire with <c>noconnection</c>), not only for the nodes linked to it.</para>
 /// <para>A client's servers are chosen from the membership, not from who is up: a stopped server stays chosen (its clients
 /// see it down) until it comes back or is removed with a leave; with <see cref="ClientServerOptions.ServersPerClient"/> of 0
 /// every client keeps a link to every other server meanwhile.</para>
@@ -34,6 +38,7 @@ public sealed class ClientServerOverlay : IOverlay
     private const string GossipTimer = "gossip";
     private const string PushTimer = "push";
     private const string IntroduceTimer = "introduce";
+    private const string ReportTimer = "unreachable";
 
     private readonly string _serverTag;
     private readonly int _serversPerClient;
@@ -42,6 +47,9 @@ public sealed class ClientServerOverlay : IOverlay
     private readonly TimeSpan _pushGap;
     private readonly HashSet<NodeName> _neighbourNames = new();
     private readonly List<NodeSpec> _introductions = new();
+
+    // What each server last reported it cannot reach (see the remarks); bounded by servers × members.
+    private readonly Dictionary<NodeName, HashSet<NodeName>> _unreachableBy = new();
     private IOverlayContext _context = null!;
     private MembershipState _state = null!;
     private IReadOnlyCollection<NodeSpec> _members = [];
@@ -53,6 +61,8 @@ public sealed class ClientServerOverlay : IOverlay
     private bool _isServer;
     private bool _pushScheduled;
     private long _lastPushAt = long.MinValue;
+    private NodeName[] _lastReport = [];
+    private bool _reportScheduled;
 
     // Set when this node leaves or is removed, until it joins again (as in full mesh): it then refuses to be pulled back
     // into its old cluster by gossip about an earlier run of itself.
@@ -105,6 +115,9 @@ public sealed class ClientServerOverlay : IOverlay
         _pushScheduled = false;
         _lastPushAt = long.MinValue;
         _introductions.Clear();
+        _unreachableBy.Clear();
+        _lastReport = [];
+        _reportScheduled = false;
         SetState(MembershipState.Create(context.Self));
         context.SetTimer(GossipTimer, _gossipInterval, _gossipInterval);
     }
@@ -173,18 +186,27 @@ public sealed class ClientServerOverlay : IOverlay
             case IntroduceTimer:
                 Introduce();
                 break;
+            case ReportTimer:
+                Report();
+                break;
         }
     }
 
     /// <inheritdoc />
     public void OnConnected(NodeSpec peer)
     {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (_isServer && _neighbourNames.Contains(peer.Name))
+        {
+            // A neighbour (new, or back) gets the current report at once: the next one is sent only on a change.
+            _context.Send(peer.Name, _lastReport);
+        }
+
+        ScheduleReport();
     }
 
     /// <inheritdoc />
-    public void OnDisconnected(NodeName peer, string reason)
-    {
-    }
+    public void OnDisconnected(NodeName peer, string reason) => ScheduleReport();
 
     /// <inheritdoc />
     public OverlayAdmission Admit(NodeSpec initiator, string channel)
@@ -226,11 +248,11 @@ public sealed class ClientServerOverlay : IOverlay
         if (_isServer)
         {
             // A client another server serves: hand it to the first connected one of them.
-            return FirstConnected(servingDestination ?? [], null);
+            return FirstConnected(servingDestination ?? [], null, destination);
         }
 
         // A client: through one of its servers, one that also serves the destination if any is connected.
-        return FirstConnected(servingDestination ?? [], _myServers) ?? FirstConnected(_myServers, null);
+        return FirstConnected(servingDestination ?? [], _myServers, destination) ?? FirstConnected(_myServers, null, destination);
     }
 
     /// <inheritdoc />
@@ -248,6 +270,9 @@ public sealed class ClientServerOverlay : IOverlay
             case MembershipState remote:
                 Merge(from, remote);
                 return;
+            case NodeName[] unreachable:
+                OnReport(from, unreachable);
+                return;
             default:
                 throw new ArgumentException($"The client-server overlay does not understand {message?.GetType().Name ?? "null"} (from {from}).", nameof(message));
         }
@@ -255,12 +280,14 @@ public sealed class ClientServerOverlay : IOverlay
 
     private bool IsServerSpec(NodeSpec spec) => spec.HasTag(_serverTag);
 
-    // The first of candidates (in order) that is connected, and among `within` when that is given.
-    private NodeName? FirstConnected(NodeName[] candidates, NodeName[]? within)
+    // The first of candidates (in order) that is connected, among `within` when that is given, and has not reported
+    // `destination` unreachable.
+    private NodeName? FirstConnected(NodeName[] candidates, NodeName[]? within, NodeName destination)
     {
         foreach (NodeName candidate in candidates)
         {
-            if ((within is null || Array.IndexOf(within, candidate) >= 0) && _context.IsConnected(candidate))
+            if ((within is null || Array.IndexOf(within, candidate) >= 0) && _context.IsConnected(candidate)
+                && !(_unreachableBy.TryGetValue(candidate, out HashSet<NodeName>? unreachable) && unreachable.Contains(destination)))
             {
                 return candidate;
             }
@@ -455,6 +482,100 @@ public sealed class ClientServerOverlay : IOverlay
         foreach (NodeSpec neighbour in _neighbours)
         {
             _neighbourNames.Add(neighbour.Name);
+        }
+
+        if (_unreachableBy.Count > 0)
+        {
+            foreach (NodeName server in _unreachableBy.Keys)
+            {
+                if (!state.Contains(server))
+                {
+                    _unreachableBy.Remove(server);
+                }
+            }
+        }
+
+        ScheduleReport();
+    }
+
+    private void OnReport(NodeName from, NodeName[] unreachable)
+    {
+        if (!_state.TryGetMember(from, out NodeSpec? sender) || !IsServerSpec(sender))
+        {
+            ClientServerLog.ReportIgnored(_context.Logger, from);
+            return;
+        }
+
+        if (unreachable.Length == 0)
+        {
+            _unreachableBy.Remove(from);
+        }
+        else
+        {
+            _unreachableBy[from] = new HashSet<NodeName>(unreachable);
+        }
+
+        ScheduleReport();
+    }
+
+    // Servers only: one report per burst of changes, at least the push gap apart.
+    private void ScheduleReport()
+    {
+        if (!_isServer || _reportScheduled)
+        {
+            return;
+        }
+
+        _reportScheduled = true;
+        _context.SetTimer(ReportTimer, _pushGap);
+    }
+
+    private static bool SameAs(List<NodeName> list, NodeName[] array)
+    {
+        if (list.Count != array.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < array.Length; i++)
+        {
+            if (list[i] != array[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The members this server reaches neither directly nor through another server, to every neighbour, when that changed.
+    private void Report()
+    {
+        _reportScheduled = false;
+        if (!_isServer)
+        {
+            return;
+        }
+
+        var unreachable = new List<NodeName>();
+        NodeName self = _state.Self.Name;
+        foreach (NodeSpec member in _state.Members)
+        {
+            if (member.Name != self && !_context.IsConnected(member.Name) && NextHop(member.Name) is null)
+            {
+                unreachable.Add(member.Name);
+            }
+        }
+
+        if (SameAs(unreachable, _lastReport))
+        {
+            return;
+        }
+
+        _lastReport = unreachable.ToArray();
+        foreach (NodeSpec neighbour in _neighbours)
+        {
+            _context.Send(neighbour.Name, _lastReport);
         }
     }
 

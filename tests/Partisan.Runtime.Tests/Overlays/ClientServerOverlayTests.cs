@@ -107,6 +107,35 @@ public class ClientServerOverlayTests
     }
 
     [Fact]
+    public void A_server_reports_what_it_cannot_reach_and_a_client_relays_only_through_servers_that_can()
+    {
+        (ClientServerOverlay atServer, RecordingOverlayContext serverContext) = At(S1, Everyone);
+        serverContext.Connected.UnionWith([S2.Name, C1.Name]);
+
+        atServer.OnTimer("unreachable");
+
+        NodeName[] report = Assert.IsType<NodeName[]>(serverContext.Sent.First(s => s.To == C1.Name).Message);
+        Assert.Equal([C2.Name, C3.Name], report);
+        Assert.Equal(4, serverContext.Sent.Count); // one report to each neighbour
+        serverContext.Sent.Clear();
+        atServer.OnTimer("unreachable");
+        Assert.Empty(serverContext.Sent); // unchanged: not sent again
+
+        (ClientServerOverlay atClient, RecordingOverlayContext clientContext) = At(C1, Everyone);
+        clientContext.Connected.UnionWith([S1.Name, S2.Name]);
+        NodeName best = atClient.ServersOf(C2.Name)[0];
+        NodeName other = best == S1.Name ? S2.Name : S1.Name;
+        atClient.HandleMessage(best, new[] { C2.Name });
+        Assert.Equal(other, atClient.NextHop(C2.Name));
+        atClient.HandleMessage(C3.Name, new[] { C2.Name }); // not a server: ignored
+        atClient.HandleMessage(other, new[] { C2.Name });
+        Assert.Null(atClient.NextHop(C2.Name));
+        Assert.Equal(atClient.ServersOf(C3.Name)[0], atClient.NextHop(C3.Name)); // the reports are about c2 only
+        atClient.HandleMessage(best, Array.Empty<NodeName>());
+        Assert.Equal(best, atClient.NextHop(C2.Name));
+    }
+
+    [Fact]
     public void With_one_server_per_client_every_node_agrees_and_a_server_hands_a_foreign_client_to_its_server()
     {
         NodeSpec[] members = [S1, S2, S3, C1, C2, C3, Spec("c4"), Spec("c5"), Spec("c6")];
