@@ -25,8 +25,11 @@ namespace Partisan.Hosting;
 /// are appended to what is already there. Keys that are not settings are reported as warnings (logged
 /// when the node starts); their values are never logged.
 /// </para>
+/// <para>
+/// <c>Overlay</c> is a section: <c>Kind</c> and the settings of that kind (<c>PartisanOptionsSetup.Overlay.cs</c>).
+/// </para>
 /// </remarks>
-internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
+internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
 {
     private static readonly ConditionalWeakTable<PartisanOptions, BindingReport> Reports = new();
 
@@ -53,6 +56,7 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
             [nameof(PartisanOptions.RemoteRefUriPadding)] = (s, o, r) => ReadBoolean(s, r, v => o.RemoteRefUriPadding = v),
             [nameof(PartisanOptions.RelayHops)] = (s, o, r) => ReadInt32(s, r, v => o.RelayHops = v),
             [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),
+            [nameof(PartisanOptions.Overlay)] = ReadOverlay,
         };
 
     /// <summary>Options that can only be set in code (objects, delegates).</summary>
@@ -62,7 +66,6 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
         nameof(PartisanOptions.Tls),
         nameof(PartisanOptions.TypeRegistry),
         nameof(PartisanOptions.TimeProvider),
-        nameof(PartisanOptions.Overlay),
     };
 
     private readonly IConfiguration _configuration;
@@ -86,6 +89,10 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
             if (Settings.TryGetValue(child.Key, out Action<IConfigurationSection, PartisanOptions, BindingReport>? read))
             {
                 read(child, options, report);
+            }
+            else if (OverlaySectionNames.Contains(child.Key))
+            {
+                report.Warnings.Add($"{child.Path} is not read: the overlay is configured in the Overlay section (Overlay:Kind, then that kind's settings, e.g. Overlay:ServersPerClient); it is ignored.");
             }
             else if (CodeOnly.Contains(child.Key))
             {
@@ -335,5 +342,11 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
 
         /// <summary>Keys that were ignored.</summary>
         public List<string> Warnings { get; } = new();
+
+        /// <summary>The overlay settings read (key path, the kind they belong to), checked against the final kind by the validator.</summary>
+        public List<(string Path, Overlays.OverlayKind Kind)> OverlayKeys { get; } = new();
+
+        /// <summary>True when <c>Overlay:Kind</c> could not be read (an error says so; the keys are then not checked against it).</summary>
+        public bool OverlayKindUnreadable { get; set; }
     }
 }

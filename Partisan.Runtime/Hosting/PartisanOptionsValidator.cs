@@ -18,6 +18,18 @@ internal sealed class PartisanOptionsValidator : IValidateOptions<PartisanOption
         if (PartisanOptionsSetup.ReportFor(options) is { } report)
         {
             failures.AddRange(report.Errors);
+
+            // Checked here, after code has run too: code may set the kind that configured settings belong to.
+            if (options.Overlay is null && !report.OverlayKindUnreadable)
+            {
+                foreach ((string path, Overlays.OverlayKind kind) in report.OverlayKeys)
+                {
+                    if (kind != options.OverlayKind)
+                    {
+                        failures.Add($"{path} is a {kind} setting, but the overlay is {options.OverlayKind} (set Partisan:Overlay:Kind to {kind}, or remove the key).");
+                    }
+                }
+            }
         }
 
         failures.AddRange(options.Validate());

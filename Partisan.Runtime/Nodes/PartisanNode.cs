@@ -7,7 +7,6 @@ using Partisan.Diagnostics;
 using Partisan.Membership;
 using Partisan.Monitoring;
 using Partisan.Overlays;
-using Partisan.Overlays.FullMesh;
 using Partisan.Processes;
 using Partisan.Routing;
 using Partisan.Serialization;
@@ -50,6 +49,8 @@ public sealed partial class PartisanNode : IAsyncDisposable
             throw new PartisanConfigurationException(errors);
         }
 
+        // First, so that a kind this build lacks fails before anything is built.
+        IOverlay overlay = OverlayFactory.Create(options);
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Partisan");
         Name = NodeName.Parse(options.NodeName!);
@@ -80,7 +81,6 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _router = new Router(_connections, codec, Metrics, _logger, Pipeline, Name, options.RelayHops);
         var dispatcher = new InboundDispatcher(this, Controls, Pipeline, codec, Metrics, _logger);
         dispatcher.UseRouter(_router);
-        IOverlay overlay = options.Overlay?.Invoke() ?? new FullMeshOverlay(options.GossipInterval);
         Random random = options.OverlaySeed is int seed ? new Random(seed) : new Random();
         var events = new NodeEvents(this, _logger);
         _overlay = new OverlayRunner(loop, overlay, _connections, _router, events, TimeProvider, random, _logger);

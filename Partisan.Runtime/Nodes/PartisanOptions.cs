@@ -5,8 +5,8 @@ using Partisan.Transport;
 namespace Partisan;
 
 /// <summary>
-/// Configuration of a node. The scalar settings bind from <c>IConfiguration</c> (section <c>Partisan</c>);
-/// the transport, TLS, type registry, clock and overlay are set in code. <see cref="Validate"/> lists
+/// Configuration of a node. The scalar settings and the built-in overlay's kind and settings bind from
+/// <c>IConfiguration</c> (section <c>Partisan</c>); the transport, TLS, type registry, clock and a custom overlay are set in code. <see cref="Validate"/> lists
 /// every problem; a node refuses to start with any.
 /// </summary>
 public sealed class PartisanOptions
@@ -90,10 +90,26 @@ public sealed class PartisanOptions
     public TimeProvider? TimeProvider { get; set; }
 
     /// <summary>
-    /// Makes the node's overlay (which nodes it knows, which it connects to, how it relays); default full mesh
-    /// (<see cref="Overlays.FullMesh.FullMeshOverlay"/>, gossiping every <see cref="GossipInterval"/>).
+    /// Makes the node's overlay (which nodes it knows, which it connects to, how it relays): a code-only factory for an
+    /// overlay of your own. When null (the default), the node runs the overlay <see cref="OverlayKind"/> names.
     /// </summary>
     public Func<Overlays.IOverlay>? Overlay { get; set; }
+
+    /// <summary>
+    /// Which built-in overlay the node runs when <see cref="Overlay"/> is null (configuration key <c>Partisan:Overlay:Kind</c>):
+    /// full mesh (the default, gossiping every <see cref="GossipInterval"/>), HyParView (<see cref="HyParView"/>), client-server
+    /// (<see cref="ClientServer"/>) or static (<see cref="Static"/>). Only the chosen kind's settings are validated.
+    /// </summary>
+    public Overlays.OverlayKind OverlayKind { get; set; } = Overlays.OverlayKind.FullMesh;
+
+    /// <summary>Settings of the HyParView overlay (<see cref="OverlayKind"/> <c>HyParView</c>; keys <c>Partisan:Overlay:ActiveViewSize</c>, ...).</summary>
+    public Overlays.HyParView.HyParViewOptions HyParView { get; } = new();
+
+    /// <summary>Settings of the client-server overlay (<see cref="OverlayKind"/> <c>ClientServer</c>; keys <c>Partisan:Overlay:ServerTag</c>, <c>Partisan:Overlay:ServersPerClient</c>, ...).</summary>
+    public Overlays.ClientServer.ClientServerOptions ClientServer { get; } = new();
+
+    /// <summary>Settings of the static overlay (<see cref="OverlayKind"/> <c>Static</c>; keys <c>Partisan:Overlay:Nodes:0:Name</c>, <c>Partisan:Overlay:Nodes:0:ListenAddresses:0</c>, ...).</summary>
+    public Overlays.Static.StaticOverlayOptions Static { get; } = new();
 
     /// <summary>Seeds the overlay's random choices (<see cref="Overlays.IOverlayContext.Random"/>) so runs repeat; null for a random seed.</summary>
     public int? OverlaySeed { get; set; }
@@ -235,12 +251,40 @@ public sealed class PartisanOptions
             errors.Add($"FrameProtection {FrameProtection} needs protocol version {ProtocolVersions.FrameProtection}; this node speaks {ProtocolVersions}.");
         }
 
+        CheckOverlay(errors);
         if (Tls is not null && (Tls.Server is null || Tls.Client is null))
         {
             errors.Add("Tls needs both Server and Client options.");
         }
 
         return errors;
+    }
+
+    // The chosen built-in overlay's settings; a code factory (Overlay) makes them moot.
+    private void CheckOverlay(List<string> errors)
+    {
+        if (Overlay is not null)
+        {
+            return;
+        }
+
+        switch (OverlayKind)
+        {
+            case Overlays.OverlayKind.FullMesh:
+                break;
+            case Overlays.OverlayKind.HyParView:
+                errors.AddRange(HyParView.Validate());
+                break;
+            case Overlays.OverlayKind.ClientServer:
+                errors.AddRange(ClientServer.Validate());
+                break;
+            case Overlays.OverlayKind.Static:
+                errors.AddRange(Static.Validate());
+                break;
+            default:
+                errors.Add($"OverlayKind '{OverlayKind}' is not FullMesh, HyParView, ClientServer or Static.");
+                break;
+        }
     }
 
     private static void CheckAddress(List<string> errors, string what, string address)

@@ -104,7 +104,7 @@ public class PartisanOptionsBindingTests
     [Fact]
     public void Every_option_is_readable_from_configuration_or_documented_as_code_only()
     {
-        var known = new HashSet<string>(PartisanOptionsSetup.SettingNames.Concat(PartisanOptionsSetup.CodeOnlyNames), StringComparer.Ordinal);
+        var known = new HashSet<string>(PartisanOptionsSetup.SettingNames.Concat(PartisanOptionsSetup.CodeOnlyNames).Concat(PartisanOptionsSetup.OverlaySectionNames), StringComparer.Ordinal);
         foreach (PropertyInfo property in typeof(PartisanOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             Assert.True(known.Contains(property.Name), $"PartisanOptions.{property.Name} is neither read from configuration nor listed as code-only.");
