@@ -92,6 +92,8 @@ public sealed partial class PartisanNode : IAsyncDisposable
             Pipeline.Add(new TraceContextStage());
         }
 
+        ComposeDelivery(options, dispatcher);
+
         // Each subsystem handles its own control messages.
         Monitors.RegisterControlMessages(Controls);
         Calls.RegisterControlMessages(Controls);
@@ -195,6 +197,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         }
 
         long incarnation = TimeProvider.GetUtcNow().UtcTicks;
+        _acks.Epoch = (ulong)incarnation;
         Controls.Freeze(Types);
         IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _tags, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
@@ -209,6 +212,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
             return;
         }
 
+        _acks.Dispose();
         await _peers.DisposeAsync().ConfigureAwait(false);
         foreach (IMessageTarget target in _processes.All)
         {

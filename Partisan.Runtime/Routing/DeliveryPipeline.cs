@@ -24,19 +24,20 @@ internal sealed class DeliveryPipeline
         _stages = [.. _stages, stage];
     }
 
-    /// <summary>Runs the outbound stages; false when one of them took the message (held, dropped or sent itself).</summary>
-    public bool Outbound(ref OutboundMessage message)
+    /// <summary>Runs the outbound stages: <see cref="StageResult.Continue"/> when the message goes on to a connection, else what the stage that stopped it said.</summary>
+    public StageResult Outbound(ref OutboundMessage message)
     {
         IDeliveryStage[] stages = _stages;
         for (int i = 0; i < stages.Length; i++)
         {
-            if (stages[i].OnOutbound(ref message) == StageResult.Consumed)
+            StageResult result = stages[i].OnOutbound(ref message);
+            if (result != StageResult.Continue)
             {
-                return false;
+                return result;
             }
         }
 
-        return true;
+        return StageResult.Continue;
     }
 
     /// <summary>Runs the inbound stages; false when one of them took the message.</summary>
@@ -45,7 +46,7 @@ internal sealed class DeliveryPipeline
         IDeliveryStage[] stages = _stages;
         for (int i = stages.Length - 1; i >= 0; i--)
         {
-            if (stages[i].OnInbound(ref message) == StageResult.Consumed)
+            if (stages[i].OnInbound(ref message) != StageResult.Continue)
             {
                 return false;
             }
@@ -73,6 +74,9 @@ internal enum StageResult
 
     /// <summary>The stage took it: it is held, dropped, or sent on by the stage itself.</summary>
     Consumed,
+
+    /// <summary>The stage refused it (outbound: the send reports false, e.g. the acknowledgement store is full).</summary>
+    Refused,
 }
 
 /// <summary>A user message on its way to <see cref="Destination"/>.</summary>

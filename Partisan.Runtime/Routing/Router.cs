@@ -14,7 +14,7 @@ namespace Partisan.Routing;
 /// queues it. <see cref="Forward"/>, <see cref="ForwardAsync"/> and <see cref="SendControl"/> differ only in what
 /// they encode and how they queue. Runs on the sender's thread; reads only published snapshots.
 /// </summary>
-internal sealed class Router
+internal sealed partial class Router
 {
     private readonly ConnectionManager _connections;
     private readonly MessageCodec _codec;
@@ -97,7 +97,12 @@ internal sealed class Router
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
-            return !_pipeline.Outbound(ref staged) || ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);
+            return _pipeline.Outbound(ref staged) switch
+            {
+                StageResult.Continue => ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions),
+                StageResult.Consumed => true,
+                _ => false,
+            };
         }
 
         return ForwardUnstaged(node, target, message, options, FrameExtensions.None);
@@ -145,9 +150,12 @@ internal sealed class Router
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
-            if (!_pipeline.Outbound(ref staged))
+            switch (_pipeline.Outbound(ref staged))
             {
-                return true;
+                case StageResult.Consumed:
+                    return true;
+                case StageResult.Refused:
+                    return false;
             }
 
             (node, target, message, options, extensions) = (staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);
