@@ -75,12 +75,12 @@ internal sealed class AckStage : IDeliveryStage
     /// <inheritdoc />
     public StageResult OnInbound(ref InboundMessage message)
     {
-        if (message.Extensions.AckId is not { } sequence)
+        // Acknowledged delivery sends both fields; an ack id alone is not ours to settle, and is delivered as a plain message.
+        if (message.Extensions.AckId is not { } sequence || message.Extensions.AckContext is not { } context)
         {
             return StageResult.Continue;
         }
 
-        AckContext context = message.Extensions.AckContext ?? default;
         DedupVerdict verdict = _receiver.Admit(message.From, context, sequence);
         switch (verdict)
         {

@@ -63,6 +63,8 @@ internal sealed class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
         nameof(PartisanOptions.TypeRegistry),
         nameof(PartisanOptions.TimeProvider),
         nameof(PartisanOptions.Overlay),
+        nameof(PartisanOptions.Delivery), // code only for now (issue 14); a Delivery section can bind it later
+        nameof(PartisanOptions.Faults),
     };
 
     private readonly IConfiguration _configuration;
