@@ -85,6 +85,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         var events = new NodeEvents(this, _logger);
         _overlay = new OverlayRunner(loop, overlay, _connections, _router, events, TimeProvider, random, _logger);
         _router.UseNextHops(() => _overlay.NextHops);
+        _router.OnRouteMissing(_overlay.RequestRoute);
         _peers = new PeerService(loop, _connections, _overlay, events, dispatcher);
 
         if (options.PropagateTraceContext)
@@ -260,6 +261,47 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
     /// <summary>Removes <paramref name="node"/> from the cluster.</summary>
     public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => _peers.LeaveAsync(node, cancellationToken);
+
+    /// <summary>
+    /// The neighbour a message for <paramref name="node"/> is handed to: the node itself when this node has a connection
+    /// to it, the relay hop when it is reached by relay, null when it is unreachable (or is this node). Thread-safe.
+    /// </summary>
+    public NodeName? NextHop(NodeName node) =>
+        node == Name ? null
+        : _peers.IsConnected(node, null) ? node
+        : _overlay.NextHops.TryGetValue(node, out NodeName hop) ? hop
+        : null;
+
+    /// <summary>
+    /// Makes sure <paramref name="node"/> can be reached (Erlang's <c>net_kernel:connect_node/1</c>): true at once when it is
+    /// reachable, directly or by relay; otherwise asks the overlay for a route (HyParView searches the cluster for one) and
+    /// waits until the node comes up. False when it does not within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> ReachAsync(NodeName node, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (IsReachable(node))
+        {
+            return true;
+        }
+
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable subscription = OnUp(_ => up.TrySetResult(), node);
+        _overlay.RequestRoute(node);
+        if (IsReachable(node))
+        {
+            return true;
+        }
+
+        try
+        {
+            await up.Task.WaitAsync(timeout, TimeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return IsReachable(node);
+        }
+    }
 
     /// <summary>Calls <paramref name="callback"/> when a node (or only <paramref name="node"/>) comes up.</summary>
     public IDisposable OnUp(Action<NodeName> callback, NodeName? node = null) => _peers.OnUp(callback, node);

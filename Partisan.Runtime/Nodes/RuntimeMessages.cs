@@ -27,5 +27,6 @@ internal static class RuntimeMessages
         CallTypeIds.Register(registry);
         ControlTypeIds.Register(registry);
         DeliveryTypeIds.Register(registry);
+        Overlays.HyParView.HyParViewMessageFormatter.Register(registry);
     }
 }

@@ -86,6 +86,29 @@ internal sealed partial class OverlayRunner : IOverlayContext, IConnectionEvents
     /// <summary>Removes <paramref name="node"/> (this node for a self-leave).</summary>
     public void Leave(NodeName node) => Run(static (o, n) => o.Leave((NodeName)n!), node, "leave");
 
+    /// <summary>
+    /// Something wants to reach <paramref name="node"/> and found no route (any thread): the overlay hears it on the loop
+    /// (<see cref="IOverlay.RouteWanted"/>), at most once per node until that call has run.
+    /// </summary>
+    public void RequestRoute(NodeName node)
+    {
+        if (node == Self.Name || !_routeRequests.TryAdd(node, 0))
+        {
+            return;
+        }
+
+        _loop.Post(() =>
+        {
+            _routeRequests.TryRemove(node, out _);
+            if (!IsReachable(node))
+            {
+                Run(static (o, n) => o.RouteWanted((NodeName)n!), node, "a route request");
+            }
+        });
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeName, byte> _routeRequests = new();
+
     /// <summary>An overlay message arrived (any thread): handled on the loop.</summary>
     public void MessageArrived(NodeName from, object payload) =>
         _loop.Post(() => Run(static (o, s) => { var (f, p) = ((NodeName, object))s!; o.HandleMessage(f, p); }, (from, payload), "a message"));

@@ -39,6 +39,11 @@ internal sealed partial class Router
     /// <summary>Where next hops come from (the overlay runner's snapshot).</summary>
     public void UseNextHops(Func<FrozenDictionary<NodeName, NodeName>> nextHops) => _nextHops = nextHops;
 
+    private Action<NodeName>? _routeMissing;
+
+    /// <summary>Called (any thread) when a send finds neither a connection nor a next hop, so the overlay can look for a route.</summary>
+    public void OnRouteMissing(Action<NodeName> routeMissing) => _routeMissing = routeMissing;
+
     private readonly record struct Route(ConnectionSlot Slot, ChannelOptions Channel, NodeName? RelayTo);
 
     /// <summary>Resolves the slot for <paramref name="node"/> on <paramref name="channel"/>; null with the drop reason when there is none.</summary>
@@ -56,6 +61,11 @@ internal sealed partial class Router
             else if (direct is null || direct.IsDown)
             {
                 route = default;
+                if (node != _self)
+                {
+                    _routeMissing?.Invoke(node);
+                }
+
                 return direct is null ? "unknown_node" : "not_connected";
             }
         }

@@ -13,6 +13,7 @@ internal static class Program
         """
         Partisan.Demo                 run the local cluster demo (3 nodes, 3 OS processes, 127.0.0.1)
         Partisan.Demo example         run the README's two-node example
+        Partisan.Demo hyparview       50 nodes in this process on the HyParView overlay: views, repair, relay
         Partisan.Demo node --name <name@127.0.0.1> [--port N] [--secret S] [--join host:port] [--channels default,bulk:4[:deflate|brotli]]
                                       run one node; events on stdout (READY, UP, DOWN, MEMBERS, RECV, ERROR),
                                       commands on stdin (join <host:port>, send <node> <text> [channel], leave, quit)
@@ -54,6 +55,12 @@ internal static class Program
                 {
                     await Console.Error.WriteLineAsync("The README example did not finish within 30 s.").ConfigureAwait(false);
                     return 1;
+                }
+
+            case ["hyparview"]:
+                using (var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+                {
+                    return await HyParViewDemo.RunAsync(cancel.Token).ConfigureAwait(false);
                 }
 
             case ["-h" or "--help" or "help"]:

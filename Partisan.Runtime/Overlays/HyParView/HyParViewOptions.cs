@@ -1,7 +1,7 @@
 namespace Partisan.Overlays.HyParView;
 
 /// <summary>
-/// The settings of the HyParView overlay (<c>HyParViewOverlay</c>), with the defaults of the HyParView paper (Leitão, Pereira, Rodrigues,
+/// The settings of <see cref="HyParViewOverlay"/>, with the defaults of the HyParView paper (Leitão, Pereira, Rodrigues,
 /// DSN 2007) and of Partisan's <c>partisan_hyparview_peer_service_manager</c>. <see cref="Validate"/> lists every problem.
 /// </summary>
 public sealed class HyParViewOptions
@@ -35,6 +35,18 @@ public sealed class HyParViewOptions
 
     /// <summary>How often the active view is topped up to <see cref="MinActiveViewSize"/> from the passive view (default 5 s).</summary>
     public TimeSpan RandomPromotionInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a neighbour request to a passive peer may go unanswered before that peer is taken for gone (default 5 s).</summary>
+    public TimeSpan NeighbourRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How far a route search floods the active-view graph, in hops (default 8: paths in a HyParView graph of n nodes grow as log n).</summary>
+    public int RouteSearchHops { get; set; } = 8;
+
+    /// <summary>How long a route search waits for an answer before it is given up (default 3 s; a later send searches again).</summary>
+    public TimeSpan RouteSearchTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The most routes to non-neighbours a node keeps (default 4,096); the oldest a node did not ask for go first.</summary>
+    public int MaxRoutes { get; set; } = 4096;
 
     /// <summary>
     /// Active slots kept for peers carrying a tag (<see cref="NodeSpec.Tags"/>), one slot per entry: a tag listed twice keeps
@@ -89,6 +101,26 @@ public sealed class HyParViewOptions
         if (RandomPromotionInterval <= TimeSpan.Zero)
         {
             errors.Add("HyParView RandomPromotionInterval must be positive.");
+        }
+
+        if (NeighbourRequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("HyParView NeighbourRequestTimeout must be positive.");
+        }
+
+        if (RouteSearchHops is < 1 or > 64)
+        {
+            errors.Add($"HyParView RouteSearchHops must be between 1 and 64, not {RouteSearchHops}.");
+        }
+
+        if (RouteSearchTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("HyParView RouteSearchTimeout must be positive.");
+        }
+
+        if (MaxRoutes is < 0 or > 1_000_000)
+        {
+            errors.Add($"HyParView MaxRoutes must be between 0 and 1,000,000, not {MaxRoutes}.");
         }
 
         if (ReservedTags.Count >= ActiveViewSize)

@@ -27,6 +27,7 @@ public class RuntimeMessageIdsTests
         { typeof(DownNotice), 162 },
         { typeof(ExitSignal), 163 },
         { typeof(MembershipMessage), 164 },
+        { typeof(Partisan.Overlays.HyParView.HyParViewMessage), 200 },
     };
 
     [Theory]
