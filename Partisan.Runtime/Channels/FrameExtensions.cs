@@ -40,6 +40,9 @@ internal struct FrameExtensions
     /// <summary>True when no field is set: the frame is written exactly as in protocol version 1.</summary>
     public readonly bool IsEmpty => _present == Fields.None;
 
+    /// <summary>True when both acknowledgement fields are set (<see cref="AckId"/> and <see cref="AckContext"/>): the message came by acknowledged delivery.</summary>
+    public readonly bool IsAcked => (_present & (Fields.AckId | Fields.AckContext)) == (Fields.AckId | Fields.AckContext);
+
     /// <summary>The acknowledgement id (<see cref="ExtensionField.AckId"/>), or null.</summary>
     public ulong? AckId
     {

@@ -51,7 +51,7 @@ internal sealed partial class PeerConnection
                         continue;
                     }
 
-                    if (Faults is { } faults && !frame.IsGoodbye)
+                    if (Faults is { FramesActive: true } faults && !frame.IsGoodbye)
                     {
                         FrameFate fate = faults.OnSendFrame(Peer.Name, Slot, frame);
                         if (fate is FrameFate.Dropped or FrameFate.Held)

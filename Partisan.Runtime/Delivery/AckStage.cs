@@ -43,6 +43,9 @@ internal sealed class AckStage : IDeliveryStage
     /// <summary>Acknowledged messages dropped unacknowledged (stale run, too far ahead, too many senders).</summary>
     public long Refused;
 
+    /// <summary>True when a channel sends every message with acknowledged delivery (<see cref="ChannelOptions.Ack"/>).</summary>
+    public bool HasAckChannels => _ackChannels is not null;
+
     /// <summary>True when <paramref name="options"/> (or its channel) asks for acknowledged delivery.</summary>
     public bool Wants(in ForwardOptions options) =>
         options.Ack || (_ackChannels is { } channels && channels.Contains(options.Channel ?? ChannelOptions.DefaultName));

@@ -76,5 +76,6 @@ public sealed partial class FaultInjector
         }
 
         _partitioned = [.. all];
+        UpdateFramesActive();
     }
 }

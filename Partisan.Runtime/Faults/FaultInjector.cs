@@ -24,6 +24,16 @@ public sealed partial class FaultInjector
     private readonly Dictionary<long, Partition> _partitions = new();
     private volatile NodeName[] _partitioned = [];
     private long _nextHandle;
+    private volatile bool _framesActive;
+
+    /// <summary>
+    /// True while a frame rule or a partition is in force: the connections' writer and reader test this flag (after the
+    /// null check of a node without fault injection) and call nothing else while it is false.
+    /// </summary>
+    internal bool FramesActive => _framesActive;
+
+    /// <summary>Called (once, outside the lock) when the first interposition function or predicate rule is added: the node installs the fault stage in its delivery pipeline then.</summary>
+    internal Action? MessageFaultsAdded { get; set; }
 
     internal FaultInjector(FaultOptions options, TimeProvider time, ConnectionManager connections)
     {
@@ -64,6 +74,7 @@ public sealed partial class FaultInjector
             throw new ArgumentException("A delay rule needs a positive Delay.", nameof(rule));
         }
 
+        FaultHandle handle;
         lock (_gate)
         {
             long id = ++_nextHandle;
@@ -71,27 +82,39 @@ public sealed partial class FaultInjector
             if (rule.When is null)
             {
                 _frameRules = [.. _frameRules, rule];
+                UpdateFramesActive();
             }
             else
             {
                 _messageRules = [.. _messageRules, rule];
             }
 
-            return new FaultHandle(id);
+            handle = new FaultHandle(id);
         }
+
+        if (rule.When is not null)
+        {
+            MessageFaultsAdded?.Invoke();
+        }
+
+        return handle;
     }
 
     /// <summary>Adds an interposition function on sent and received user messages; returns the handle that removes it.</summary>
     public FaultHandle AddInterposition(InterpositionFunc interposition)
     {
         ArgumentNullException.ThrowIfNull(interposition);
+        FaultHandle handle;
         lock (_gate)
         {
             long id = ++_nextHandle;
             _byHandle[id] = interposition;
             _interpositions = [.. _interpositions, interposition];
-            return new FaultHandle(id);
+            handle = new FaultHandle(id);
         }
+
+        MessageFaultsAdded?.Invoke();
+        return handle;
     }
 
     /// <summary>Removes a rule or interposition function; false when it was already removed.</summary>
@@ -107,6 +130,7 @@ public sealed partial class FaultInjector
             _frameRules = Without(_frameRules, what);
             _messageRules = Without(_messageRules, what);
             _interpositions = Without(_interpositions, what);
+            UpdateFramesActive();
             return true;
         }
     }
@@ -124,8 +148,12 @@ public sealed partial class FaultInjector
             _frameRules = [];
             _messageRules = [];
             _interpositions = [];
+            UpdateFramesActive();
         }
     }
+
+    // Under _gate.
+    private void UpdateFramesActive() => _framesActive = _frameRules.Length != 0 || _partitioned.Length != 0;
 
     private static T[] Without<T>(T[] items, object what)
     {

@@ -22,15 +22,31 @@ public sealed partial class PartisanNode
 
         _acks = new AckOutbox(_router, options.Delivery, TimeProvider, Metrics, _logger, IsMember) { Faults = _faults };
         _ackStage = new AckStage(_acks, new AckReceiver(), (to, ack, key) => _router.SendControl(to, ack, ChannelOptions.DefaultName, key), _channels, Metrics, _logger);
-        Pipeline.Add(_ackStage);
+
+        // No cost when unused: inbound, the stage sees only messages that carry the acknowledgement fields; outbound, it
+        // is installed when a channel asks for acknowledgements, or else on the first message that does.
+        Pipeline.Install(_ackStage, StageOrder.Ack, StageDirections.InboundAcked);
+        if (_ackStage.HasAckChannels)
+        {
+            InstallAckStage();
+        }
+        else
+        {
+            _router.OnAckWanted(InstallAckStage);
+        }
+
         if (_faults is not null)
         {
-            Pipeline.Add(new FaultStage(_faults, _router, dispatcher));
+            // Installed with the first interposition function or predicate rule: until then no message enters it.
+            var stage = new FaultStage(_faults, _router, dispatcher);
+            _faults.MessageFaultsAdded = () => Pipeline.Install(stage, StageOrder.Faults, StageDirections.Both);
         }
 
         Controls.Register<AckMessage>((from, ack) => _acks.Acked(from, ack));
         _connections.ConnectionEstablished = node => _acks.Reconnected(node);
     }
+
+    private void InstallAckStage() => Pipeline.Install(_ackStage, StageOrder.Ack, StageDirections.Outbound);
 
     private bool IsMember(NodeName node)
     {

@@ -90,7 +90,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
         if (options.PropagateTraceContext)
         {
-            Pipeline.Add(new TraceContextStage());
+            Pipeline.Install(new TraceContextStage(), StageOrder.TraceContext, StageDirections.Both);
         }
 
         ComposeDelivery(options, dispatcher);

@@ -21,6 +21,7 @@ internal sealed partial class Router
     private readonly PartisanMetrics _metrics;
     private readonly ILogger _logger;
     private readonly DeliveryPipeline _pipeline;
+    private Action? _ackWanted;
     private readonly NodeName _self;
     private readonly byte _relayHops;
     private Func<FrozenDictionary<NodeName, NodeName>> _nextHops = static () => FrozenDictionary<NodeName, NodeName>.Empty;
@@ -101,9 +102,29 @@ internal sealed partial class Router
         new($"Unknown channel '{channel}'. Configure it in PartisanOptions.Channels on every node.", "options");
 #pragma warning restore CA2208
 
+    /// <summary>
+    /// Sets what runs the first time a message asks for acknowledged delivery (<see cref="ForwardOptions.Ack"/>): the node
+    /// installs the acknowledgement stage then, so plain sends pay nothing for it until acknowledged delivery is used.
+    /// </summary>
+    public void OnAckWanted(Action install) => _ackWanted = install;
+
+    private void AckWanted()
+    {
+        if (_ackWanted is { } install)
+        {
+            install(); // idempotent: two senders racing here install the stage once
+            _ackWanted = null;
+        }
+    }
+
     /// <summary>Queues <paramref name="message"/> for <paramref name="target"/> on <paramref name="node"/>. False when the node is unknown or unreachable, or the queue is full.</summary>
     public bool Forward(NodeName node, ProcessRef target, object message, in ForwardOptions options)
     {
+        if (options.Ack)
+        {
+            AckWanted();
+        }
+
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
@@ -157,6 +178,11 @@ internal sealed partial class Router
     public async ValueTask<bool> ForwardAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, CancellationToken cancellationToken)
     {
         FrameExtensions extensions = default;
+        if (options.Ack)
+        {
+            AckWanted();
+        }
+
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };

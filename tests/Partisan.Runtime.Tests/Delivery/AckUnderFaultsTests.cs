@@ -95,12 +95,16 @@ public class AckUnderFaultsTests(ITestOutputHelper output)
                 ? sender.Faults.KillConnections(receiver.Name, ChannelOptions.DefaultName)
                 : receiver.Faults.KillConnections(sender.Name, ChannelOptions.DefaultName);
             killed += n > 0 ? 1 : 0;
-            // The next kill waits for the pair to be connected again, so each kill hits a live connection.
-            await Eventually.True(() => sender.Connections.OpenConnections().Any(c => c.Peer.Name == receiver.Name && c.ChannelName == ChannelOptions.DefaultName), "the default connection comes back", TimeSpan.FromSeconds(30));
+            // The next kill waits for the pair to be connected again on both ends (either end may kill next), so each kill
+            // hits a live connection: the dialing end can list the new connection before the accepting end registered it.
+            await Eventually.True(() => HasDefault(sender, receiver) && HasDefault(receiver, sender), "the default connection comes back", TimeSpan.FromSeconds(30));
         }
 
         return killed;
     }
+
+    private static bool HasDefault(PartisanNode node, PartisanNode peer) =>
+        node.Connections.OpenConnections().Any(c => c.Peer.Name == peer.Name && c.ChannelName == ChannelOptions.DefaultName);
 
     [Fact]
     public async Task Twenty_thousand_acked_messages_through_100_connection_kills_and_5_percent_frame_drops_reach_the_mailbox_exactly_once()
