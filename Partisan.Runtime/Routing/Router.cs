@@ -110,10 +110,11 @@ internal sealed partial class Router
 
     private void AckWanted()
     {
-        if (_ackWanted is { } install)
+        // Volatile both ways: a sender that sees null must also see the stage the install published before it.
+        if (Volatile.Read(ref _ackWanted) is { } install)
         {
             install(); // idempotent: two senders racing here install the stage once
-            _ackWanted = null;
+            Volatile.Write(ref _ackWanted, null);
         }
     }
 
