@@ -7,12 +7,14 @@ using Partisan.Bench;
 //   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
 //   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
 //   dotnet run -c Release --project bench/Partisan.Bench -- reconnect
+//   dotnet run -c Release --project bench/Partisan.Bench -- simulate [--overlay fullmesh] [--nodes N] [--kill 0.5,0.8] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
     usage: Partisan.Bench [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
                           [--counters] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench reconnect [--json FILE]
+           Partisan.Bench simulate [--overlay fullmesh] [--nodes N] [--kill 0.5,0.8] [--seed S] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
       --scale X       multiply every message count and time limit (default 1)
@@ -22,6 +24,10 @@ const string Usage = """
       --protection X  frame protection of both processes' nodes (default: PartisanOptions' default)
       --nodes N       converge scenario: full-mesh nodes in this process, all joining at once (default 64)
       --memory        converge scenario: over the in-memory transport instead of TCP on 127.0.0.1
+      --overlay NAME  simulate: the overlay (fullmesh)
+      --nodes N       simulate: simulated nodes (default 200)
+      --kill A,B      simulate: fractions of the nodes crashed in turn, each followed by a recovery period (default 0.5,0.8)
+      --seed S        simulate: the simulation's seed (default 1); equal seeds give equal runs (see trace_hash)
     """;
 
 BenchTypes.Register();
@@ -41,8 +47,11 @@ double scale = 1.0;
 bool counters = false;
 double delayMs = 10;
 int window = 4 * 1024 * 1024;
-int convergeNodes = 64;
+int? nodeCount = null;
 bool memory = false;
+string simOverlay = "fullmesh";
+double[] simKills = [0.5, 0.8];
+int simSeed = 1;
 for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Length; i++)
 {
     string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -64,7 +73,16 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
             window = w;
             break;
         case "--nodes" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int n) && n >= 2:
-            convergeNodes = n;
+            nodeCount = n;
+            break;
+        case "--overlay" when Next() is { } o:
+            simOverlay = o;
+            break;
+        case "--kill" when Next() is { } k:
+            simKills = k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            break;
+        case "--seed" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int seedValue):
+            simSeed = seedValue;
             break;
         case "--memory":
             memory = true;
@@ -82,9 +100,15 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "all") || (jsonPath is null && args.Contains("--json")))
+if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "simulate" or "all") || (jsonPath is null && args.Contains("--json")))
 {
     Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+if (part == "simulate" && !Simulate.Names.Contains(simOverlay))
+{
+    Console.Error.WriteLine($"Unknown overlay '{simOverlay}' (known: {string.Join(", ", Simulate.Names)}).");
     return 2;
 }
 
@@ -168,8 +192,17 @@ try
         results.Add(await Reconnect.RunAsync(30));
     }
 
+    if (part == "simulate")
+    {
+        foreach (Dictionary<string, object> result in Simulate.Run(simOverlay, nodeCount ?? 200, simKills, simSeed, scale))
+        {
+            results.Add(result);
+        }
+    }
+
     if (part == "converge")
     {
+        int convergeNodes = nodeCount ?? 64;
         TimeSpan limit = TimeSpan.FromSeconds(Math.Max(30, convergeNodes * scale));
         results.Add(await Converge.RunAsync(convergeNodes, memory, limit, TimeSpan.FromSeconds(Math.Max(2, 10 * scale))));
     }
