@@ -41,6 +41,9 @@ public sealed record ChannelOptions
     /// <summary>Payload compression.</summary>
     public ChannelCompression Compression { get; }
 
+    /// <summary>When true, every message on this channel is sent with acknowledged delivery (<see cref="ForwardOptions.Ack"/>).</summary>
+    public bool Ack { get; init; }
+
     /// <summary>The default channel's options.</summary>
     public static ChannelOptions Default { get; } = new(DefaultName);
 

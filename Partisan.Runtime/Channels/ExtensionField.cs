@@ -18,4 +18,11 @@ internal enum ExtensionField : uint
 
     /// <summary>W3C <c>tracestate</c>, UTF-8 (at most 512 bytes); only with <see cref="TraceParent"/>.</summary>
     TraceState = 4,
+
+    /// <summary>
+    /// Acknowledgement context, with <see cref="AckId"/>: <c>varuint64</c> the sender's run (its incarnation), then
+    /// <c>varuint64</c> the lowest sequence it still waits an acknowledgement for from this receiver (everything below was
+    /// acknowledged and is never sent again). The receiver deduplicates by (run, sequence).
+    /// </summary>
+    AckContext = 5,
 }

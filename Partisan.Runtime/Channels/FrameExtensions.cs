@@ -21,6 +21,7 @@ internal struct FrameExtensions
 
     private Fields _present;
     private ulong _ackId;
+    private AckContext _ackContext;
     private ReadOnlyMemory<byte> _causalClock;
     private ActivityContext _traceContext;
     private ReadOnlyMemory<byte> _rawFields;
@@ -33,16 +34,27 @@ internal struct FrameExtensions
         CausalClock = 2,
         TraceContext = 4,
         RawFields = 8,
+        AckContext = 16,
     }
 
     /// <summary>True when no field is set: the frame is written exactly as in protocol version 1.</summary>
     public readonly bool IsEmpty => _present == Fields.None;
+
+    /// <summary>True when both acknowledgement fields are set (<see cref="AckId"/> and <see cref="AckContext"/>): the message came by acknowledged delivery.</summary>
+    public readonly bool IsAcked => (_present & (Fields.AckId | Fields.AckContext)) == (Fields.AckId | Fields.AckContext);
 
     /// <summary>The acknowledgement id (<see cref="ExtensionField.AckId"/>), or null.</summary>
     public ulong? AckId
     {
         readonly get => Has(Fields.AckId) ? _ackId : null;
         set => Set(Fields.AckId, value.HasValue, ref _ackId, value.GetValueOrDefault());
+    }
+
+    /// <summary>The acknowledgement context (<see cref="ExtensionField.AckContext"/>): the sender's run and its lowest unacknowledged sequence, or null.</summary>
+    public AckContext? AckContext
+    {
+        readonly get => Has(Fields.AckContext) ? _ackContext : null;
+        set => Set(Fields.AckContext, value.HasValue, ref _ackContext, value.GetValueOrDefault());
     }
 
     /// <summary>The causal clock (<see cref="ExtensionField.CausalClock"/>), opaque here, or null.</summary>
@@ -94,3 +106,8 @@ internal struct FrameExtensions
     public override readonly string ToString() =>
         IsEmpty ? "no extensions" : $"ack {AckId?.ToString() ?? "-"}, clock {CausalClock?.Length.ToString() ?? "-"} bytes, trace {TraceContext?.TraceId.ToString() ?? "-"}, raw {RawFields?.Length.ToString() ?? "-"} bytes";
 }
+
+/// <summary>What an acknowledged message carries beside its sequence (<see cref="ExtensionField.AckContext"/>).</summary>
+/// <param name="Epoch">The sender's run (its incarnation): a receiver keeps one deduplication window per sender run.</param>
+/// <param name="Floor">The lowest sequence the sender still waits an acknowledgement for from this receiver; everything below is settled.</param>
+internal readonly record struct AckContext(ulong Epoch, ulong Floor);

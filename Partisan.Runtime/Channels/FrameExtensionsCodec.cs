@@ -42,6 +42,13 @@ internal static class FrameExtensionsCodec
             writer.WriteVarUInt64(ackId);
         }
 
+        if (extensions.AckContext is { } context)
+        {
+            WriteFieldHeader(ref writer, ExtensionField.AckContext, VarSize(context.Epoch) + VarSize(context.Floor));
+            writer.WriteVarUInt64(context.Epoch);
+            writer.WriteVarUInt64(context.Floor);
+        }
+
         if (extensions.CausalClock is { } clock)
         {
             WriteFieldHeader(ref writer, ExtensionField.CausalClock, clock.Length);
@@ -79,6 +86,11 @@ internal static class FrameExtensionsCodec
         if (extensions.AckId is { } ackId)
         {
             length += FieldSize(ExtensionField.AckId, VarSize(ackId));
+        }
+
+        if (extensions.AckContext is { } context)
+        {
+            length += FieldSize(ExtensionField.AckContext, VarSize(context.Epoch) + VarSize(context.Floor));
         }
 
         if (extensions.CausalClock is { } clock)
@@ -150,6 +162,12 @@ internal static class FrameExtensionsCodec
                         long start = reader.Consumed;
                         result.AckId = reader.ReadVarUInt64();
                         Expect(reader.Consumed - start == size, id);
+                        break;
+                    case ExtensionField.AckContext:
+                        Once(result.AckContext.HasValue, id);
+                        long contextStart = reader.Consumed;
+                        result.AckContext = new AckContext(reader.ReadVarUInt64(), reader.ReadVarUInt64());
+                        Expect(reader.Consumed - contextStart == size, id);
                         break;
                     case ExtensionField.CausalClock:
                         Once(result.CausalClock.HasValue, id);

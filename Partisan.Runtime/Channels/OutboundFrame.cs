@@ -42,6 +42,9 @@ internal sealed class OutboundFrame
     /// <summary>Bytes of header fields right after the flags byte at <see cref="ExtensionsAt"/> (length prefix included); 0 when there are none.</summary>
     public int ExtensionsLength { get; set; }
 
+    /// <summary>True once fault injection delayed or reordered it, so it is not delayed again when written.</summary>
+    public bool FaultApplied { get; set; }
+
     public int State;
 
     public int Length => (int)Body.WrittenCount;
@@ -85,6 +88,7 @@ internal sealed class OutboundFrame
         frame.IsGoodbye = false;
         frame.ExtensionsAt = 0;
         frame.ExtensionsLength = 0;
+        frame.FaultApplied = false;
         frame.State = Queued;
         if (Interlocked.Increment(ref _pooled) <= 4096)
         {

@@ -73,6 +73,11 @@ internal sealed partial class ConnectionManager
         }
 
         NodeSpec initiator = request.Initiator;
+        if (Faults?.IsPartitioned(initiator.Name) == true)
+        {
+            return (null, (HandshakeFailure.RefusedByOverlay, "partitioned by fault injection"));
+        }
+
         if (_events.Admit(initiator, request.Channel) is { } refusal)
         {
             return (null, (HandshakeFailure.RefusedByOverlay, refusal));
@@ -115,7 +120,7 @@ internal sealed partial class ConnectionManager
             return (null, (HandshakeFailure.Duplicate, "this node is dialing the same slot and has the lower name"));
         }
 
-        var connection = new PeerConnection(transport, initiator, slot, outbound: false, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, request.Version, request.Keys);
+        var connection = new PeerConnection(transport, initiator, slot, outbound: false, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, request.Version, request.Keys) { Faults = Faults };
         slot.Current = connection; // reserved until the welcome is sent
         if (replaced is not null)
         {
@@ -140,6 +145,7 @@ internal sealed partial class ConnectionManager
         slot.Backoff = TimeSpan.Zero;
         _generations[connection] = set.Generation;
         set.Connected++;
+        set.ProtocolVersion = connection.ProtocolVersion;
         Log.ConnectionUp(_logger, connection.Peer.Name, slot.Channel.Name, slot.Index, "inbound");
         if (set.Connected == 1)
         {
@@ -147,6 +153,7 @@ internal sealed partial class ConnectionManager
         }
 
         StartAfter(connection, slot, replaced is { IsClosed: false } ? replaced : null);
+        ConnectionEstablished?.Invoke(set.Name);
     }
 
     // The peer was welcomed on this connection, then dialed the slot again, and the newer handshake was decided (on the

@@ -228,7 +228,8 @@ internal sealed partial class ConnectionManager
     {
         NodeSpec peer = result.Peer;
         slot.Dialing = false;
-        if (_stopped || set.Removed || !ReferenceEquals(_peers.GetValueOrDefault(set.Name), set) || peer.Incarnation < set.Spec.Incarnation)
+        if (_stopped || set.Removed || !ReferenceEquals(_peers.GetValueOrDefault(set.Name), set) || peer.Incarnation < set.Spec.Incarnation ||
+            Faults?.IsPartitioned(peer.Name) == true)
         {
             _ = DisposeQuietlyAsync(connection);
             return;
@@ -262,11 +263,12 @@ internal sealed partial class ConnectionManager
     private void Register(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection transport, HandshakeResult handshake, PeerConnection? replaced)
     {
         NodeSpec peer = handshake.Peer;
-        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version, handshake.Keys);
+        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version, handshake.Keys) { Faults = Faults };
         slot.Current = connection;
         slot.Backoff = TimeSpan.Zero;
         _generations[connection] = set.Generation;
         set.Connected++;
+        set.ProtocolVersion = connection.ProtocolVersion;
         Log.ConnectionUp(_logger, peer.Name, slot.Channel.Name, slot.Index, "outbound");
         if (set.Connected == 1)
         {
@@ -274,6 +276,7 @@ internal sealed partial class ConnectionManager
         }
 
         StartAfter(connection, slot, replaced);
+        ConnectionEstablished?.Invoke(set.Name);
     }
 
     private static void StartAfter(PeerConnection connection, ConnectionSlot slot, PeerConnection? replaced)

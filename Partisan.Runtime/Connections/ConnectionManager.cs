@@ -43,6 +43,12 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
 
     /// <summary>When the armed redial timer is due (a <see cref="TimeProvider"/> timestamp), or <see cref="long.MaxValue"/>: for tests on virtual time.</summary>
     internal long RedialDueAt => Volatile.Read(ref _redialAt);
+
+    /// <summary>Fault injection (set before the node starts), or null.</summary>
+    internal Faults.FaultInjector? Faults { get; set; }
+
+    /// <summary>Called on the loop each time a connection to a peer is established (acknowledged delivery retransmits at once then).</summary>
+    internal Action<NodeName>? ConnectionEstablished { get; set; }
     private bool _stopped;
 
     public ConnectionManager(

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Partisan.Channels;
 using Partisan.Diagnostics;
+using Partisan.Faults;
 using Partisan.Transport;
 
 namespace Partisan.Connections;
@@ -48,6 +49,20 @@ internal sealed partial class PeerConnection
                     if (ReferenceEquals(frame, OutboundFrame.Wake))
                     {
                         continue;
+                    }
+
+                    if (Faults is { FramesActive: true } faults && !frame.IsGoodbye)
+                    {
+                        FrameFate fate = faults.OnSendFrame(Peer.Name, Slot, frame);
+                        if (fate is FrameFate.Dropped or FrameFate.Held)
+                        {
+                            continue;
+                        }
+
+                        if (fate == FrameFate.Duplicate)
+                        {
+                            bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;
+                        }
                     }
 
                     bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;

@@ -96,6 +96,9 @@ internal sealed partial class PeerConnection
         _lastReceived = time.GetTimestamp();
     }
 
+    /// <summary>Fault injection, or null: its hooks cost one null check per frame when off, and a flag check (<see cref="Faults.FaultInjector.FramesActive"/>) while no frame rule or partition is in force.</summary>
+    public Faults.FaultInjector? Faults { get; init; }
+
     /// <summary>How this connection's frames are protected (agreed in the handshake).</summary>
     public FrameProtection Protection { get; }
 
@@ -364,8 +367,26 @@ internal sealed partial class PeerConnection
         }
     }
 
-    /// <summary>Handles one frame; returns true when it was a user message.</summary>
+    /// <summary>Handles one frame (unless fault injection loses it, or handles it twice); returns true when it was a user message.</summary>
     private bool Dispatch(ReadOnlySequence<byte> frame)
+    {
+        if (Faults is { FramesActive: true } faults && frame.FirstSpan.Length > 0 && frame.FirstSpan[0] is (byte)FrameType.Message or (byte)FrameType.Control or (byte)FrameType.Relay)
+        {
+            if (faults.DropsReceivedFrame(Peer.Name, ChannelName, out bool twice))
+            {
+                return false;
+            }
+
+            if (twice)
+            {
+                DispatchOnce(frame);
+            }
+        }
+
+        return DispatchOnce(frame);
+    }
+
+    private bool DispatchOnce(ReadOnlySequence<byte> frame)
     {
         var reader = new WireReader(frame, _codec.Context);
         FrameType type;

@@ -53,6 +53,12 @@ internal sealed class PeerConnectionSet
     /// <summary>True once the peer was up and then lost every connection: direct sends are refused until it is back.</summary>
     public volatile bool IsDown;
 
+    /// <summary>
+    /// The protocol version the last connection established to this peer settled on (every connection to a peer settles on
+    /// the same one); 0 until one is. Read by subsystems that need version 2 fields (acknowledged delivery).
+    /// </summary>
+    public volatile int ProtocolVersion;
+
     /// <summary>Index of the listen address to dial next.</summary>
     public int AddressIndex { get; set; }
 

@@ -66,6 +66,8 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
         nameof(PartisanOptions.Tls),
         nameof(PartisanOptions.TypeRegistry),
         nameof(PartisanOptions.TimeProvider),
+        nameof(PartisanOptions.Delivery), // code only for now (issue 14); a Delivery section can bind it later
+        nameof(PartisanOptions.Faults),
     };
 
     private readonly IConfiguration _configuration;

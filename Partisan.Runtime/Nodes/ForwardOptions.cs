@@ -16,6 +16,19 @@ public readonly record struct ForwardOptions
     /// </summary>
     public object? PartitionKey { get; init; }
 
+    /// <summary>
+    /// Acknowledged delivery (Partisan's <c>ack</c>): the message is kept until the receiver acknowledges it, retransmitted
+    /// until then, and reaches the mailbox exactly once while both nodes live (docs/delivery.md). Also on when the
+    /// channel's <see cref="ChannelOptions.Ack"/> is. Needs a peer speaking protocol version 2.
+    /// </summary>
+    public bool Ack { get; init; }
+
+    /// <summary>
+    /// Causal delivery (Partisan's <c>causal_label</c>): a label from <see cref="DeliveryOptions.CausalLabels"/>; the receiver
+    /// delivers the message only after every message of that label it causally depends on (docs/delivery.md).
+    /// </summary>
+    public string? CausalLabel { get; init; }
+
     /// <summary>Options for <paramref name="channel"/>.</summary>
     public static ForwardOptions OnChannel(string channel) => new() { Channel = channel };
 }

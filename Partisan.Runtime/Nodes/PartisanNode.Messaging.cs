@@ -41,6 +41,11 @@ public sealed partial class PartisanNode
             return ValueTask.FromResult(DeliverLocal(target, message));
         }
 
+        if (options.Ack || _ackStage.Wants(options))
+        {
+            return SendWithAckAsync(target, message, options, cancellationToken);
+        }
+
         return _router.ForwardAsync(target.Node, target, message, options, cancellationToken);
     }
 

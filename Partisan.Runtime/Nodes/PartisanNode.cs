@@ -90,8 +90,10 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
         if (options.PropagateTraceContext)
         {
-            Pipeline.Add(new TraceContextStage());
+            Pipeline.Install(new TraceContextStage(), StageOrder.TraceContext, StageDirections.Both);
         }
+
+        ComposeDelivery(options, dispatcher);
 
         // Each subsystem handles its own control messages.
         Monitors.RegisterControlMessages(Controls);
@@ -196,6 +198,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         }
 
         long incarnation = TimeProvider.GetUtcNow().UtcTicks;
+        _acks.Epoch = (ulong)incarnation;
         Controls.Freeze(Types);
         IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _tags, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
@@ -210,6 +213,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
             return;
         }
 
+        _acks.Dispose();
         await _peers.DisposeAsync().ConfigureAwait(false);
         foreach (IMessageTarget target in _processes.All)
         {

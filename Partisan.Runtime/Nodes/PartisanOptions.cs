@@ -129,6 +129,12 @@ public sealed class PartisanOptions
     /// </summary>
     internal bool PropagateTraceContext { get; set; }
 
+    /// <summary>Acknowledged and causal delivery: retransmission, bounds of the store, causal labels (docs/delivery.md).</summary>
+    public DeliveryOptions Delivery { get; } = new();
+
+    /// <summary>Fault injection (<see cref="PartisanNode.Faults"/>): off by default, and then it costs one null check per frame.</summary>
+    public Faults.FaultOptions Faults { get; } = new();
+
     /// <summary>The development secret used when <see cref="ClusterSecret"/> is unset.</summary>
     public const string DevelopmentSecret = "partisan-development-secret";
 
@@ -204,6 +210,7 @@ public sealed class PartisanOptions
         }
 
         CheckPositive(errors, nameof(GossipInterval), GossipInterval);
+        Delivery.Validate(errors);
         if (RelayHops is < 1 or > 255)
         {
             errors.Add($"RelayHops must be between 1 and 255, not {RelayHops}.");

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Partisan.Calls;
+using Partisan.Delivery;
 using Partisan.Membership;
 using Partisan.Monitoring;
 using Partisan.Serialization;
@@ -25,6 +26,7 @@ internal static class RuntimeMessages
         MembershipStateFormatter.Register(registry);
         CallTypeIds.Register(registry);
         ControlTypeIds.Register(registry);
+        DeliveryTypeIds.Register(registry);
         Overlays.HyParView.HyParViewMessageFormatter.Register(registry);
     }
 }

@@ -4,48 +4,119 @@ namespace Partisan.Routing;
 
 /// <summary>
 /// The ordered stages between a send call and the connection queue, and between decoding and local delivery,
-/// where acknowledgement, deduplication, causal buffering and fault interposition plug in. With no stage
-/// configured the router and dispatcher skip it with one array-length check.
+/// where acknowledgement, deduplication, causal buffering and fault interposition plug in. A stage is installed for the
+/// directions it works in (<see cref="StageDirections"/>), and may be installed while the node runs (acknowledged
+/// delivery on its first use, fault interposition on its first function): the stage lists are immutable arrays,
+/// replaced under a lock and published with a volatile write, so senders and readers see either the old list or the
+/// new one. With no stage for a direction the router and dispatcher skip it with one array-length check; a frame
+/// without the acknowledgement fields never enters a stage installed for <see cref="StageDirections.InboundAcked"/> only.
 /// </summary>
 internal sealed class DeliveryPipeline
 {
-    private IDeliveryStage[] _stages = [];
+    private readonly Lock _gate = new();
+    private Entry[] _entries = [];
+    private IDeliveryStage[] _outbound = [];
+    private IDeliveryStage[] _inbound = [];
+    private IDeliveryStage[] _inboundAcked = [];
 
-    /// <summary>True when at least one stage is configured.</summary>
-    public bool IsEmpty => _stages.Length == 0;
+    /// <summary>True when no outbound stage is installed (the router then sends directly).</summary>
+    public bool IsEmpty => Volatile.Read(ref _outbound).Length == 0;
 
-    /// <summary>The stages, in order (outbound runs them first to last, inbound last to first).</summary>
-    public IReadOnlyList<IDeliveryStage> Stages => _stages;
+    /// <summary>The outbound stages, in order (for diagnostics and tests).</summary>
+    public IReadOnlyList<IDeliveryStage> Stages => Volatile.Read(ref _outbound);
 
-    /// <summary>Appends <paramref name="stage"/> (before the node starts).</summary>
-    public void Add(IDeliveryStage stage)
+    /// <summary>The inbound stages a message with <paramref name="extensions"/> passes (run last to first); empty when it goes straight to the mailbox.</summary>
+    public IDeliveryStage[] InboundStages(in FrameExtensions extensions) =>
+        extensions.IsAcked ? Volatile.Read(ref _inboundAcked) : Volatile.Read(ref _inbound);
+
+    /// <summary>Appends <paramref name="stage"/> in both directions, after every stage installed so far.</summary>
+    public void Add(IDeliveryStage stage) => Install(stage, StageOrder.Last, StageDirections.Both);
+
+    /// <summary>
+    /// Installs <paramref name="stage"/> for <paramref name="directions"/> at <paramref name="order"/> (lower runs first
+    /// outbound, last inbound; equal orders keep the order of installation). Thread-safe and idempotent: installing a
+    /// stage again adds only the directions it did not have. False when nothing changed.
+    /// </summary>
+    public bool Install(IDeliveryStage stage, int order, StageDirections directions)
     {
         ArgumentNullException.ThrowIfNull(stage);
-        _stages = [.. _stages, stage];
+        lock (_gate)
+        {
+            Entry[] entries = _entries;
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (ReferenceEquals(entries[i].Stage, stage))
+                {
+                    if ((entries[i].Directions & directions) == directions)
+                    {
+                        return false;
+                    }
+
+                    Entry[] copy = [.. entries];
+                    copy[i] = entries[i] with { Directions = entries[i].Directions | directions };
+                    Publish(copy);
+                    return true;
+                }
+            }
+
+            int at = entries.Length;
+            while (at > 0 && entries[at - 1].Order > order)
+            {
+                at--;
+            }
+
+            Publish([.. entries[..at], new Entry(stage, order, directions), .. entries[at..]]);
+            return true;
+        }
     }
 
-    /// <summary>Runs the outbound stages; false when one of them took the message (held, dropped or sent itself).</summary>
-    public bool Outbound(ref OutboundMessage message)
+    private void Publish(Entry[] entries)
     {
-        IDeliveryStage[] stages = _stages;
+        _entries = entries;
+        Volatile.Write(ref _outbound, Select(entries, StageDirections.Outbound));
+        Volatile.Write(ref _inbound, Select(entries, StageDirections.InboundPlain));
+        Volatile.Write(ref _inboundAcked, Select(entries, StageDirections.InboundAcked));
+    }
+
+    private static IDeliveryStage[] Select(Entry[] entries, StageDirections direction)
+    {
+        var selected = new List<IDeliveryStage>(entries.Length);
+        foreach (Entry entry in entries)
+        {
+            if ((entry.Directions & direction) != 0)
+            {
+                selected.Add(entry.Stage);
+            }
+        }
+
+        return [.. selected];
+    }
+
+    /// <summary>Runs the outbound stages: <see cref="StageResult.Continue"/> when the message goes on to a connection, else what the stage that stopped it said.</summary>
+    public StageResult Outbound(ref OutboundMessage message)
+    {
+        IDeliveryStage[] stages = Volatile.Read(ref _outbound);
         for (int i = 0; i < stages.Length; i++)
         {
-            if (stages[i].OnOutbound(ref message) == StageResult.Consumed)
+            StageResult result = stages[i].OnOutbound(ref message);
+            if (result != StageResult.Continue)
             {
-                return false;
+                return result;
             }
         }
 
-        return true;
+        return StageResult.Continue;
     }
 
-    /// <summary>Runs the inbound stages; false when one of them took the message.</summary>
-    public bool Inbound(ref InboundMessage message)
+    /// <summary>Runs the inbound stages for the message's header fields; false when one of them took the message.</summary>
+    public bool Inbound(ref InboundMessage message) => Inbound(InboundStages(message.Extensions), ref message);
+
+    /// <summary>Runs <paramref name="stages"/> (from <see cref="InboundStages"/>) last to first; false when one of them took the message.</summary>
+    public static bool Inbound(IDeliveryStage[] stages, ref InboundMessage message)
     {
-        IDeliveryStage[] stages = _stages;
         for (int i = stages.Length - 1; i >= 0; i--)
         {
-            if (stages[i].OnInbound(ref message) == StageResult.Consumed)
+            if (stages[i].OnInbound(ref message) != StageResult.Continue)
             {
                 return false;
             }
@@ -53,47 +124,42 @@ internal sealed class DeliveryPipeline
 
         return true;
     }
+
+    private readonly record struct Entry(IDeliveryStage Stage, int Order, StageDirections Directions);
 }
 
-/// <summary>One stage of the <see cref="DeliveryPipeline"/>. Called on the sender's thread (outbound) or the connection's reader (inbound): keep it short and thread-safe.</summary>
-internal interface IDeliveryStage
+/// <summary>Which messages a <see cref="DeliveryPipeline"/> stage sees.</summary>
+[Flags]
+internal enum StageDirections
 {
-    /// <summary>A user message on its way out; return <see cref="StageResult.Consumed"/> to take it (the stage then owns it).</summary>
-    StageResult OnOutbound(ref OutboundMessage message);
+    /// <summary>Messages on their way out.</summary>
+    Outbound = 1,
 
-    /// <summary>A user message decoded and about to be delivered; return <see cref="StageResult.Consumed"/> to take it.</summary>
-    StageResult OnInbound(ref InboundMessage message);
+    /// <summary>Messages that arrived without the acknowledgement fields.</summary>
+    InboundPlain = 2,
+
+    /// <summary>Messages that arrived with the acknowledgement fields (ack id and ack context).</summary>
+    InboundAcked = 4,
+
+    /// <summary>Every message that arrived.</summary>
+    Inbound = InboundPlain | InboundAcked,
+
+    /// <summary>Every message, both ways.</summary>
+    Both = Outbound | Inbound,
 }
 
-/// <summary>What a stage did with a message.</summary>
-internal enum StageResult
+/// <summary>Where the built-in stages sit in a <see cref="DeliveryPipeline"/> (lower runs first outbound, last inbound).</summary>
+internal static class StageOrder
 {
-    /// <summary>Pass it to the next stage (and finally the connection or the mailbox).</summary>
-    Continue,
+    /// <summary>Trace context: first out (its field goes into what the acknowledgement store keeps), last in.</summary>
+    public const int TraceContext = 100;
 
-    /// <summary>The stage took it: it is held, dropped, or sent on by the stage itself.</summary>
-    Consumed,
-}
+    /// <summary>Acknowledged delivery: takes acked messages into its store before fault interposition sees them.</summary>
+    public const int Ack = 200;
 
-/// <summary>A user message on its way to <see cref="Destination"/>.</summary>
-internal struct OutboundMessage
-{
-    public NodeName Destination;
-    public ProcessRef Target;
-    public object Message;
-    public ForwardOptions Options;
+    /// <summary>Fault interposition: last out, first in (a message it drops on receive is never acknowledged).</summary>
+    public const int Faults = 300;
 
-    /// <summary>Header fields to send with it (acknowledgement id, causal clock, trace context); a stage sets its own. Left out toward a version 1 peer.</summary>
-    public FrameExtensions Extensions;
-}
-
-/// <summary>A user message that arrived from <see cref="From"/>.</summary>
-internal struct InboundMessage
-{
-    public NodeName From;
-    public ProcessRef Target;
-    public object Message;
-
-    /// <summary>The header fields it came with (none from a version 1 peer). Byte fields are valid during the stage's call only.</summary>
-    public FrameExtensions Extensions;
+    /// <summary>Stages added with <see cref="DeliveryPipeline.Add"/>: after every built-in one.</summary>
+    public const int Last = int.MaxValue;
 }

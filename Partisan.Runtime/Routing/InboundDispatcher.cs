@@ -39,10 +39,13 @@ internal sealed class InboundDispatcher : IInboundHandler
     /// <inheritdoc />
     public void DeliverMessage(NodeName from, ProcessRef target, object? message, in FrameExtensions extensions)
     {
-        if (message is not null && !_pipeline.IsEmpty)
+        // One field test and one length check for a message no stage wants (a plain one when only acknowledged
+        // delivery is in use: its stage sees only messages with the acknowledgement fields).
+        IDeliveryStage[] stages = _pipeline.InboundStages(extensions);
+        if (message is not null && stages.Length != 0)
         {
             var staged = new InboundMessage { From = from, Target = target, Message = message, Extensions = extensions };
-            if (!_pipeline.Inbound(ref staged))
+            if (!DeliveryPipeline.Inbound(stages, ref staged))
             {
                 return;
             }

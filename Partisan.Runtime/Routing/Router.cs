@@ -14,13 +14,14 @@ namespace Partisan.Routing;
 /// queues it. <see cref="Forward"/>, <see cref="ForwardAsync"/> and <see cref="SendControl"/> differ only in what
 /// they encode and how they queue. Runs on the sender's thread; reads only published snapshots.
 /// </summary>
-internal sealed class Router
+internal sealed partial class Router
 {
     private readonly ConnectionManager _connections;
     private readonly MessageCodec _codec;
     private readonly PartisanMetrics _metrics;
     private readonly ILogger _logger;
     private readonly DeliveryPipeline _pipeline;
+    private Action? _ackWanted;
     private readonly NodeName _self;
     private readonly byte _relayHops;
     private Func<FrozenDictionary<NodeName, NodeName>> _nextHops = static () => FrozenDictionary<NodeName, NodeName>.Empty;
@@ -101,13 +102,39 @@ internal sealed class Router
         new($"Unknown channel '{channel}'. Configure it in PartisanOptions.Channels on every node.", "options");
 #pragma warning restore CA2208
 
+    /// <summary>
+    /// Sets what runs the first time a message asks for acknowledged delivery (<see cref="ForwardOptions.Ack"/>): the node
+    /// installs the acknowledgement stage then, so plain sends pay nothing for it until acknowledged delivery is used.
+    /// </summary>
+    public void OnAckWanted(Action install) => _ackWanted = install;
+
+    private void AckWanted()
+    {
+        // Volatile both ways: a sender that sees null must also see the stage the install published before it.
+        if (Volatile.Read(ref _ackWanted) is { } install)
+        {
+            install(); // idempotent: two senders racing here install the stage once
+            Volatile.Write(ref _ackWanted, null);
+        }
+    }
+
     /// <summary>Queues <paramref name="message"/> for <paramref name="target"/> on <paramref name="node"/>. False when the node is unknown or unreachable, or the queue is full.</summary>
     public bool Forward(NodeName node, ProcessRef target, object message, in ForwardOptions options)
     {
+        if (options.Ack)
+        {
+            AckWanted();
+        }
+
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
-            return !_pipeline.Outbound(ref staged) || ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);
+            return _pipeline.Outbound(ref staged) switch
+            {
+                StageResult.Continue => ForwardUnstaged(staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions),
+                StageResult.Consumed => true,
+                _ => false,
+            };
         }
 
         return ForwardUnstaged(node, target, message, options, FrameExtensions.None);
@@ -152,12 +179,20 @@ internal sealed class Router
     public async ValueTask<bool> ForwardAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, CancellationToken cancellationToken)
     {
         FrameExtensions extensions = default;
+        if (options.Ack)
+        {
+            AckWanted();
+        }
+
         if (!_pipeline.IsEmpty)
         {
             var staged = new OutboundMessage { Destination = node, Target = target, Message = message, Options = options };
-            if (!_pipeline.Outbound(ref staged))
+            switch (_pipeline.Outbound(ref staged))
             {
-                return true;
+                case StageResult.Consumed:
+                    return true;
+                case StageResult.Refused:
+                    return false;
             }
 
             (node, target, message, options, extensions) = (staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);

@@ -4,13 +4,13 @@ using Partisan;
 using Partisan.Bench;
 
 // Partisan.Bench: two OS processes on 127.0.0.1 (it starts the second one itself); see bench/README.md.
-//   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
+//   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
 //   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
 //   dotnet run -c Release --project bench/Partisan.Bench -- reconnect
 //   dotnet run -c Release --project bench/Partisan.Bench -- simulate [--overlay fullmesh] [--nodes N] [--kill 0.5,0.8] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
-    usage: Partisan.Bench [pingpong|throughput|hol|latency|call|all] [--json FILE] [--scale X]
+    usage: Partisan.Bench [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
                           [--counters] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench reconnect [--json FILE]
@@ -100,7 +100,7 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "hol" or "latency" or "call" or "converge" or "reconnect" or "simulate" or "all") || (jsonPath is null && args.Contains("--json")))
+if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "simulate" or "all") || (jsonPath is null && args.Contains("--json")))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -120,7 +120,7 @@ results.Meta(scale);
 bool all = part == "all";
 try
 {
-    if (all || part is "pingpong" or "throughput" or "hol")
+    if (all || part is "pingpong" or "throughput" or "acked" or "hol")
     {
         await using Session session = await Session.StartAsync(proxy: null);
         if (all || part == "pingpong")
@@ -145,6 +145,17 @@ try
                     int perSender = Math.Max(1, Scaled(total) / senders);
                     results.Add(await Measure(session, () => Scenarios.ThroughputAsync(session, size, senders, perSender, Batch), "msgs"));
                 }
+            }
+        }
+
+        if (all || part == "acked")
+        {
+            // Acknowledged delivery against plain sends, 64 B, one sender, in one session: plain first, as the first acked
+            // send installs the acknowledgement stage in the sender's pipeline for good; each after its own warm-up.
+            foreach (bool ack in new[] { false, true })
+            {
+                await Acked.RunAsync(session, 64, ack, Scaled(20_000), Scaled(1000)); // warm-up, not reported
+                results.Add(await Measure(session, () => Acked.RunAsync(session, 64, ack, Scaled(200_000), Scaled(5000)), "msgs"));
             }
         }
 

@@ -89,6 +89,8 @@ internal sealed class Results(string? jsonPath, bool showCounters)
                     ? "no background"
                     : $"bg {Size(r["background_bytes"])} {r["background_channel"]} channel";
                 return $"{bench,-10} {what,-28} {r["n"],8}  {Lat()}  (bg {Num(r["bg_mib_per_s"])} MiB/s)";
+            case "acked":
+                return $"{bench,-10} {$"{Size(r["payload_bytes"])} one-way, {r["mode"]}",-28} {r["msgs"],8}  {Num(r["msgs_per_s"]),12} msg/s  p50 {F1(r, "p50_us"),9}  p99 {F1(r, "p99_us"),9} us (send + sink's reply, {r["n"]} samples)";
             case "call":
                 return $"{bench,-10} {$"{r["callers"]} caller(s)",-28} {r["n"],8}  {Lat()}  ({Num(r["calls_per_s"])} calls/s)";
             case "latency":

@@ -142,9 +142,10 @@ internal static class Scenarios
     /// <summary>
     /// <paramref name="senders"/> processes each send <paramref name="perSender"/> messages of <paramref name="size"/> bytes
     /// to their own sink, in batches of <paramref name="batch"/> that end with a marker the sink answers with its count
-    /// (as the Erlang reference does). Senders use the "data" channel with their index as partition key.
+    /// (as the Erlang reference does). Senders use the "data" channel with their index as partition key, with
+    /// acknowledged delivery when <paramref name="ack"/>.
     /// </summary>
-    public static async Task<Dictionary<string, object>> ThroughputAsync(Session session, int size, int senders, int perSender, int batch)
+    public static async Task<Dictionary<string, object>> ThroughputAsync(Session session, int size, int senders, int perSender, int batch, bool ack = false)
     {
         PartisanNode node = session.Node;
         NodeName remote = session.Remote;
@@ -155,7 +156,7 @@ internal static class Scenarios
         for (int s = 0; s < senders; s++)
         {
             var sink = ProcessRef.ForName("sink" + (s % BenchServer.Sinks), remote);
-            var options = new ForwardOptions { Channel = BenchChannels.Data, PartitionKey = s };
+            var options = new ForwardOptions { Channel = BenchChannels.Data, PartitionKey = s, Ack = ack };
             var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             finished[s] = completion.Task;
             node.Spawn(async ctx =>

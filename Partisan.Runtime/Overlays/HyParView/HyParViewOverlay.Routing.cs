@@ -14,7 +14,7 @@ public sealed partial class HyParViewOverlay
     private readonly Dictionary<NodeName, RouteEntry> _routes = new();
     private readonly Queue<NodeName> _routeOrder = new();
     private readonly Dictionary<NodeName, long> _searches = new();
-    private readonly HashSet<SearchKey> _seenSearches = new();
+    private readonly Dictionary<SearchKey, int> _seenSearches = new();
     private readonly Queue<SearchKey> _seenOrder = new();
     private readonly List<NodeName> _lostRoutes = new();
     private long _searchId;
@@ -63,7 +63,7 @@ public sealed partial class HyParViewOverlay
         }
 
         long id = ++_searchId;
-        RememberSearch(new SearchKey(_self.Name, id));
+        RememberSearch(new SearchKey(_self.Name, id), int.MaxValue);
         HyParViewMessage request = HyParViewMessage.RouteRequest(_self, _self, destination, id, _options.RouteSearchHops, distance: 1);
         foreach (NodeSpec peer in _active)
         {
@@ -75,7 +75,7 @@ public sealed partial class HyParViewOverlay
     {
         NodeSpec origin = m.Subject!;
         NodeName destination = m.Target!.Value;
-        if (!RequireNeighbour(m) || origin.Name == _self.Name || !RememberSearch(new SearchKey(origin.Name, m.Id)))
+        if (!RequireNeighbour(m) || origin.Name == _self.Name || !RememberSearch(new SearchKey(origin.Name, m.Id), m.Ttl))
         {
             return;
         }
@@ -304,14 +304,25 @@ public sealed partial class HyParViewOverlay
         }
     }
 
-    /// <summary>Remembers a search id; false if it was already seen (the flood passes each node once).</summary>
-    private bool RememberSearch(SearchKey key)
+    /// <summary>
+    /// Remembers a search id with the hops it has left; false if it was already seen with as many. Latencies differ, so the
+    /// first copy to arrive may have come the long way with few hops left: a later copy with more hops left is passed on
+    /// again (at most once per hop count), or the flood would stop short of nodes within its reach.
+    /// </summary>
+    private bool RememberSearch(SearchKey key, int ttl)
     {
-        if (!_seenSearches.Add(key))
+        if (_seenSearches.TryGetValue(key, out int seen))
         {
-            return false;
+            if (ttl <= seen)
+            {
+                return false;
+            }
+
+            _seenSearches[key] = ttl;
+            return true;
         }
 
+        _seenSearches[key] = ttl;
         _seenOrder.Enqueue(key);
         if (_seenOrder.Count > SearchMemory)
         {
