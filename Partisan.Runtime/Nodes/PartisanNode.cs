@@ -78,7 +78,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         // The layers, bottom up: connections, routing (send path and inbound dispatch), the overlay, the peer service.
         var loop = new NodeLoop(_logger);
         _connections = new ConnectionManager(loop, options, transport, codec, Metrics, _logger, TimeProvider, _channels, Name);
-        _router = new Router(_connections, codec, Metrics, _logger, Pipeline, Name, options.RelayHops);
+        _router = new Router(_connections, codec, Metrics, _logger, Pipeline, Name, options.EffectiveRelayHops);
         var dispatcher = new InboundDispatcher(this, Controls, Pipeline, codec, Metrics, _logger);
         dispatcher.UseRouter(_router);
         Random random = options.OverlaySeed is int seed ? new Random(seed) : new Random();

@@ -114,8 +114,22 @@ public sealed class PartisanOptions
     /// <summary>Seeds the overlay's random choices (<see cref="Overlays.IOverlayContext.Random"/>) so runs repeat; null for a random seed.</summary>
     public int? OverlaySeed { get; set; }
 
-    /// <summary>How many hops a relayed message may take to reach a member this node has no connection to (1–255; default 5, as Partisan's relay TTL).</summary>
-    public int RelayHops { get; set; } = 5;
+    /// <summary>
+    /// How many hops a relayed message may take before it is dropped (default 5, Partisan's <c>relay_ttl</c>). Under
+    /// <see cref="Overlays.OverlayKind.HyParView"/> a route can be longer (paths grow as the logarithm of the cluster's
+    /// size), so when this is left at 5 the node allows <see cref="Overlays.HyParView.HyParViewOptions.RouteSearchHops"/> + 2,
+    /// as far as a route search reaches.
+    /// </summary>
+    public int RelayHops { get; set; } = DefaultRelayHops;
+
+    /// <summary>The default of <see cref="RelayHops"/>.</summary>
+    public const int DefaultRelayHops = 5;
+
+    /// <summary>The relay hop limit the node uses: <see cref="RelayHops"/>, raised to the HyParView route search's reach when left at its default.</summary>
+    internal int EffectiveRelayHops =>
+        RelayHops == DefaultRelayHops && OverlayKind == Overlays.OverlayKind.HyParView && Overlay is null
+            ? Math.Min(255, Math.Max(RelayHops, HyParView.RouteSearchHops + 2))
+            : RelayHops;
 
     /// <summary>
     /// The wire protocol versions this node speaks (default all this build knows, <see cref="ProtocolVersions.Supported"/>).

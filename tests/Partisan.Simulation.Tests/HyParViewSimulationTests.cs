@@ -80,21 +80,10 @@ public class HyParViewSimulationTests(ITestOutputHelper output)
                 continue;
             }
 
-            var counts = new Dictionary<string, int>();
-            MessageRule rule = sim.AddRule(m => { string k = m.Message.ToString()!.Split(' ')[0]; counts[k] = counts.GetValueOrDefault(k) + 1; return MessageFate.Deliver; });
             sim.RequestRoute(from, to);
             sim.RunFor(TimeSpan.FromSeconds(2));
-            sim.RemoveRule(rule);
-            output.WriteLine(string.Join(" ", counts.Select(kv => kv.Key + "=" + kv.Value)));
-            if (View(sim, from).NextHop(to) is null)
-            {
-                HyParViewOverlay f = View(sim, from);
-                string Sym(NodeName n) => string.Join(" ", View(sim, n).ActiveView.Select(p => p.Name.Value + (View(sim, p.Name).ActiveView.Any(q => q.Name == n) ? "" : "!") + (sim.IsConnected(n, p.Name) ? "" : "?")));
-                output.WriteLine($"from {from}: active {Sym(from)}; to {to}: active {Sym(to)}; asym total {live.Sum(n => View(sim, n).ActiveView.Count(p => !View(sim, p.Name).ActiveView.Any(q => q.Name == n)))}; routes {f.Routes.Count} {string.Join(",", f.Routes.Keys)}; to knows from: {View(sim, to).Routes.ContainsKey(from)}; to's neighbours know from: {string.Join(",", View(sim, to).ActiveView.Select(p => View(sim, p.Name).Routes.ContainsKey(from)))} know to: {string.Join(",", View(sim, to).ActiveView.Select(p => View(sim, p.Name).Routes.ContainsKey(to)))}; msgs {string.Join(" ", sim.Counters.DropReasons.Select(kv => kv.Key + "=" + kv.Value))}");
-            }
-
             Assert.NotNull(View(sim, from).NextHop(to));
-            walks.Add(sim.SendRelayed(from, to, maxHops: options.RouteSearchHops));
+            walks.Add(sim.SendRelayed(from, to, maxHops: options.RouteSearchHops + 2)); // the node's relay limit under HyParView
             sim.RunFor(TimeSpan.FromSeconds(1));
         }
 
@@ -138,9 +127,10 @@ public class HyParViewSimulationTests(ITestOutputHelper output)
         sim.RunFor(TimeSpan.FromSeconds(60));
         Assert.All(nodes.Take(100), n => Assert.DoesNotContain(View(sim, n).ActiveView, p => cut.SideB.Contains(p.Name)));
 
+        // Each side dropped the other from its views; the nodes that failed are retried with a rejoin every few shuffles.
         sim.Heal(cut);
         Assert.True(
-            sim.RunUntil(() => sim.ActiveGraph().IsConnected(), TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1)),
+            sim.RunUntil(() => sim.ActiveGraph().IsConnected(), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
             $"the two sides joined again: largest component {sim.LargestComponent()}");
     }
 }

@@ -44,6 +44,10 @@ internal sealed class HyParViewMessage
 
     public static HyParViewMessage Join(NodeSpec self) => new(HyParViewMessageKind.Join, self);
 
+    // A join sent again to a node that failed earlier names the incarnation it failed in, so a node that left or restarted
+    // since is not pulled back in.
+    public static HyParViewMessage Rejoin(NodeSpec self, NodeSpec recipient) => new(HyParViewMessageKind.Join, self) { Id = recipient.Incarnation };
+
     public static HyParViewMessage ForwardJoin(NodeSpec self, NodeSpec joiner, int ttl) =>
         new(HyParViewMessageKind.ForwardJoin, self) { Subject = joiner, Ttl = ttl };
 

@@ -22,12 +22,12 @@ public sealed partial class HyParViewOverlay : IOverlay
     private const string PromotionTimer = "hyparview.promote";
     private const string PendingTimer = "hyparview.pending";
     private const string RoutesTimer = "hyparview.routes";
+    private const string RejoinTimer = "hyparview.rejoin";
 
     private readonly HyParViewOptions _options;
     private readonly List<NodeSpec> _active = new();
     private readonly List<NodeSpec> _passive = new();
     private readonly List<PendingPromotion> _pending = new();
-    private readonly Dictionary<NodeName, long> _lastSequence = new();
     private readonly List<NodeSpec> _members = new();
     private IOverlayContext _context = null!;
     private NodeSpec _self = null!;
@@ -35,6 +35,7 @@ public sealed partial class HyParViewOverlay : IOverlay
     private long _sequence;
     private bool _membersDirty = true;
     private int _promotionTarget;
+    private NodeSpec? _activeLost;
 
     /// <summary>Creates the overlay with the default settings.</summary>
     public HyParViewOverlay()
@@ -88,7 +89,9 @@ public sealed partial class HyParViewOverlay : IOverlay
         _active.Clear();
         _passive.Clear();
         _pending.Clear();
-        _lastSequence.Clear();
+        _sequences.Clear();
+        _refused.Clear();
+        _quarantine.Clear();
         ClearRoutes();
         _membersDirty = true;
 
@@ -97,6 +100,8 @@ public sealed partial class HyParViewOverlay : IOverlay
         context.SetTimer(ShuffleTimer, TimeSpan.FromTicks((long)(shuffle.Ticks * (0.5 + (context.Random.NextDouble() * 0.5)))), shuffle);
         TimeSpan promotion = _options.RandomPromotionInterval;
         context.SetTimer(PromotionTimer, TimeSpan.FromTicks((long)(promotion.Ticks * (0.5 + (context.Random.NextDouble() * 0.5)))), promotion);
+        TimeSpan rejoin = shuffle * RejoinEveryShuffles;
+        context.SetTimer(RejoinTimer, TimeSpan.FromTicks((long)(rejoin.Ticks * (0.5 + (context.Random.NextDouble() * 0.5)))), rejoin);
     }
 
     /// <inheritdoc />
@@ -127,6 +132,7 @@ public sealed partial class HyParViewOverlay : IOverlay
             _active.Clear();
             _passive.Clear();
             _pending.Clear();
+            _quarantine.Clear();
             _contact = null;
             ClearRoutes();
             _membersDirty = true;
@@ -165,7 +171,11 @@ public sealed partial class HyParViewOverlay : IOverlay
         switch (m.Kind)
         {
             case HyParViewMessageKind.Join:
-                OnJoin(m.Sender);
+                if (!RefusedAsStale(m))
+                {
+                    OnJoin(m.Sender);
+                }
+
                 break;
             case HyParViewMessageKind.ForwardJoin:
                 OnForwardJoin(m);
@@ -236,6 +246,9 @@ public sealed partial class HyParViewOverlay : IOverlay
             case RoutesTimer:
                 ExpireRoutes();
                 break;
+            case RejoinTimer:
+                RejoinOneFailed();
+                break;
         }
     }
 
@@ -258,9 +271,11 @@ public sealed partial class HyParViewOverlay : IOverlay
         if (IndexOf(_active, peer) is var index and >= 0)
         {
             // HyParView's failure detector: a lost connection to an active peer. Replace it from the passive view.
+            _activeLost = _active[index];
             _active.RemoveAt(index);
             _membersDirty = true;
             HyParViewLog.PeerFailed(_context.Logger, peer, reason);
+            Quarantine(_activeLost!);
             LostHop(peer);
             Promote(_options.ActiveViewSize);
         }
@@ -472,6 +487,7 @@ public sealed partial class HyParViewOverlay : IOverlay
             {
                 // No answer: the node is gone (a dial that fails gives no other signal). Forget it.
                 NodeName name = _pending[i].Peer.Name;
+                Quarantine(_pending[i].Peer);
                 _pending.RemoveAt(i);
                 RemoveFrom(_passive, name);
                 _context.Disconnect(name);
