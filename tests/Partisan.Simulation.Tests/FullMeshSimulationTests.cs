@@ -126,7 +126,6 @@ public sealed class FullMeshSimulationTests
     [Fact]
     public void A_thousand_node_partial_overlay_forms_survives_half_killed_and_recovers_quickly()
     {
-        var clock = Stopwatch.StartNew();
         var sim = new OverlaySimulation(new SimulationOptions { Seed = 11 }, _ => new RandomViewOverlay());
         const int Count = 1000;
         for (int i = 0; i < Count; i++)
@@ -153,7 +152,6 @@ public sealed class FullMeshSimulationTests
         sim.RunFor(TimeSpan.FromSeconds(30));
         int largest = sim.LargestComponent();
         Assert.True(largest >= 0.95 * sim.LiveNodes.Count, $"largest component {largest} of {sim.LiveNodes.Count}");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"took {clock.Elapsed}");
         Assert.True(formed < TimeSpan.FromSeconds(60));
     }
 }
