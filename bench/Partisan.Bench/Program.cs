@@ -7,14 +7,14 @@ using Partisan.Bench;
 //   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
 //   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
 //   dotnet run -c Release --project bench/Partisan.Bench -- reconnect
-//   dotnet run -c Release --project bench/Partisan.Bench -- simulate [--overlay fullmesh] [--nodes N] [--kill 0.5,0.8] [--seed S]
+//   dotnet run -c Release --project bench/Partisan.Bench -- simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
     usage: Partisan.Bench [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
                           [--counters] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench reconnect [--json FILE]
-           Partisan.Bench simulate [--overlay fullmesh] [--nodes N] [--kill 0.5,0.8] [--seed S] [--json FILE]
+           Partisan.Bench simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
       --scale X       multiply every message count and time limit (default 1)
@@ -24,7 +24,7 @@ const string Usage = """
       --protection X  frame protection of both processes' nodes (default: PartisanOptions' default)
       --nodes N       converge scenario: full-mesh nodes in this process, all joining at once (default 64)
       --memory        converge scenario: over the in-memory transport instead of TCP on 127.0.0.1
-      --overlay NAME  simulate: the overlay (fullmesh)
+      --overlay NAME  simulate: the overlay (fullmesh, hyparview)
       --nodes N       simulate: simulated nodes (default 200)
       --kill A,B      simulate: fractions of the nodes crashed in turn, each followed by a recovery period (default 0.5,0.8)
       --seed S        simulate: the simulation's seed (default 1); equal seeds give equal runs (see trace_hash)

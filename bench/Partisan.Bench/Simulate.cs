@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Partisan.Overlays;
 using Partisan.Overlays.FullMesh;
+using Partisan.Overlays.HyParView;
 using Partisan.Simulation;
 
 namespace Partisan.Bench;
@@ -21,6 +22,7 @@ internal static class Simulate
     private static readonly Dictionary<string, OverlayKind> Overlays = new(StringComparer.Ordinal)
     {
         ["fullmesh"] = new(_ => new FullMeshOverlay(), FullMeshConverged),
+        ["hyparview"] = new(_ => new HyParViewOverlay(), HyParViewConverged),
     };
 
     public static IReadOnlyCollection<string> Names => Overlays.Keys;
@@ -34,7 +36,7 @@ internal static class Simulate
 
         var results = new List<Dictionary<string, object>>();
         TimeSpan limit = TimeSpan.FromSeconds(Math.Max(60, 120 * scale));
-        TimeSpan steady = TimeSpan.FromSeconds(Math.Max(5, 10 * scale));
+        TimeSpan steady = TimeSpan.FromSeconds(Math.Max(5, 30 * scale));
         TimeSpan recovery = TimeSpan.FromSeconds(Math.Max(10, 30 * scale));
 
         long memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
@@ -59,8 +61,21 @@ internal static class Simulate
         double convergeWall = wall.Elapsed.TotalSeconds;
 
         long sentBefore = sim.Counters.Messages.Sent;
+        long shuffles = 0;
+        MessageRule countShuffles = sim.AddRule(m =>
+        {
+            // HyParView's shuffles and their replies (its message's text starts with its kind).
+            if (m.Message.ToString()!.StartsWith("Shuffle", StringComparison.Ordinal))
+            {
+                shuffles++;
+            }
+
+            return MessageFate.Deliver;
+        });
         sim.RunFor(steady);
+        sim.RemoveRule(countShuffles);
         double perNodePerSecond = (sim.Counters.Messages.Sent - sentBefore) / (double)sim.LiveNodes.Count / steady.TotalSeconds;
+        double shufflesPerNodePerInterval = shuffles / (double)sim.LiveNodes.Count / (steady.TotalSeconds / new HyParViewOptions().ShuffleInterval.TotalSeconds);
         long memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
         GC.KeepAlive(sim);
 
@@ -75,6 +90,7 @@ internal static class Simulate
             ["converge_messages"] = convergeMessages,
             ["converge_wall_s"] = Math.Round(convergeWall, 2),
             ["steady_msgs_per_node_s"] = Math.Round(perNodePerSecond, 2),
+            ["shuffle_msgs_per_node_per_10s"] = Math.Round(shufflesPerNodePerInterval, 2),
             ["link_degree"] = sim.LinkDegrees().ToString(),
             ["members"] = sim.MemberCounts().ToString(),
             ["bytes_per_node"] = (memoryAfter - memoryBefore) / nodes,
@@ -103,6 +119,7 @@ internal static class Simulate
             sim.RunFor(recovery);
             int live = sim.LiveNodes.Count;
             int largest = sim.LargestComponent();
+            (int delivered, double hops) = RelayCheck(sim, random, pairs: 20);
             results.Add(new Dictionary<string, object>
             {
                 ["bench"] = "simulate",
@@ -114,6 +131,9 @@ internal static class Simulate
                 ["largest_component"] = largest,
                 ["largest_component_pct"] = Math.Round(100.0 * largest / Math.Max(1, live), 1),
                 ["link_degree"] = sim.LinkDegrees().ToString(),
+                ["neighbour_degree"] = sim.NeighbourDegrees().ToString(),
+                ["relayed_delivered_of_20"] = delivered,
+                ["relay_avg_hops"] = Math.Round(hops, 2),
                 ["recovery_wall_s"] = Math.Round(recoveryWall.Elapsed.TotalSeconds, 2),
             });
         }
@@ -121,6 +141,45 @@ internal static class Simulate
         results[0]["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 2);
         results[0]["trace_hash"] = sim.TraceHash.ToString("x16", CultureInfo.InvariantCulture);
         return results.ToArray();
+    }
+
+    /// <summary>Relayed messages between random live pairs, each after asking the origin's overlay for a route.</summary>
+    private static (int Delivered, double AverageHops) RelayCheck(OverlaySimulation sim, Random random, int pairs)
+    {
+        IReadOnlyList<NodeName> live = sim.LiveNodes;
+        var walks = new List<RelayResult>(pairs);
+        for (int k = 0; k < pairs && live.Count > 1; k++)
+        {
+            NodeName from = live[random.Next(live.Count)], to = live[random.Next(live.Count)];
+            if (from == to)
+            {
+                continue;
+            }
+
+            sim.RequestRoute(from, to);
+            sim.RunFor(TimeSpan.FromSeconds(3));
+            walks.Add(sim.SendRelayed(from, to, maxHops: new HyParViewOptions().RouteSearchHops + 2));
+            sim.RunFor(TimeSpan.FromSeconds(1));
+        }
+
+        int delivered = 0;
+        double hops = 0;
+        foreach (RelayResult walk in walks)
+        {
+            if (walk.Status == RelayStatus.Delivered)
+            {
+                delivered++;
+                hops += walk.Hops;
+            }
+        }
+
+        return (delivered, delivered == 0 ? 0 : hops / delivered);
+    }
+
+    private static bool HyParViewConverged(OverlaySimulation sim)
+    {
+        SimulationGraph graph = sim.ActiveGraph();
+        return graph.Degrees().Min >= new HyParViewOptions().MinActiveViewSize && graph.IsConnected();
     }
 
     private static bool FullMeshConverged(OverlaySimulation sim)
