@@ -59,8 +59,7 @@ public sealed class ClientServerOverlay : IOverlay
     private NodeSpec[] _neighbours = [];
     private NodeName[] _myServers = [];
     private bool _isServer;
-    private bool _pushScheduled;
-    private long _lastPushAt = long.MinValue;
+    private readonly PushPacer _pacer;
     private NodeName[] _lastReport = [];
     private bool _reportScheduled;
 
@@ -86,6 +85,7 @@ public sealed class ClientServerOverlay : IOverlay
         _maxPendingIntroductions = options.MaxPendingIntroductions;
         _gossipInterval = interval;
         _pushGap = interval / 10;
+        _pacer = new PushPacer(PushTimer, _pushGap);
     }
 
     /// <summary>The current membership state (for diagnostics and tests).</summary>
@@ -112,8 +112,7 @@ public sealed class ClientServerOverlay : IOverlay
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
-        _pushScheduled = false;
-        _lastPushAt = long.MinValue;
+        _pacer.Reset();
         _introductions.Clear();
         _unreachableBy.Clear();
         _lastReport = [];
@@ -298,55 +297,31 @@ public sealed class ClientServerOverlay : IOverlay
 
     private void Merge(NodeName from, MembershipState remote)
     {
-        // As in full mesh: take the state from a member, or from a node that knows this run of this node; anything else is a
-        // late message from a cluster this node left or was removed from.
-        if (!_state.Contains(from) && !KnowsMe(remote))
+        GossipOutcome outcome = MembershipGossip.Merge(_state, from, remote, _departed);
+        switch (outcome.Result)
         {
-            return;
-        }
-
-        MembershipState merged = _state.Merge(remote);
-        bool ownChange = false;
-        switch (merged.SelfStatus)
-        {
-            case SelfStatus.Removed:
-            case SelfStatus.Superseded:
+            case GossipResult.Ignored:
+                return;
+            case GossipResult.Removed:
                 _departed = true;
-                SetState(merged);
+                SetState(outcome.State);
                 _context.ResetToSingleton("removed");
                 return;
-            case SelfStatus.Stale:
-                merged = merged.Add(merged.Self);
-                ownChange = true;
-                break;
         }
 
-        bool changed = !merged.Equals(_state);
         NodeSpec[] before = _neighbours;
-        SetState(merged);
+        SetState(outcome.State);
         NotifyDropped(before);
-
-        // Push-pull: a sender that knew less gets this node's state back at once; so does one that is no longer a member.
-        if (!remote.Dominates(merged) || !merged.Contains(from))
+        if (outcome.AnswerSender)
         {
             _context.Send(from, _state);
         }
 
         // Servers spread what they learn; a client only its own changes (what it learns came from a server).
-        if (changed && (_isServer || ownChange))
+        if (outcome.Changed && (_isServer || outcome.OwnChange))
         {
             SchedulePush();
         }
-    }
-
-    private bool KnowsMe(MembershipState remote)
-    {
-        if (!remote.TryGetMember(_state.Self.Name, out NodeSpec? seen))
-        {
-            return false;
-        }
-
-        return seen.Incarnation == _state.Self.Incarnation || (seen.Incarnation < _state.Self.Incarnation && !_departed);
     }
 
     // A neighbour that is no longer a member hears it from this node (a client removed by a leave elsewhere learns it from
@@ -579,23 +554,18 @@ public sealed class ClientServerOverlay : IOverlay
         }
     }
 
-    // One push for every change until it runs: at once when the last push is long enough ago, otherwise when it is.
+    // One push for every change until it runs (PushPacer).
     private void SchedulePush()
     {
-        if (_pushScheduled || _neighbours.Length == 0)
+        if (_neighbours.Length > 0)
         {
-            return;
+            _pacer.Schedule(_context);
         }
-
-        _pushScheduled = true;
-        TimeSpan wait = _lastPushAt == long.MinValue ? TimeSpan.Zero : _pushGap - _context.Time.GetElapsedTime(_lastPushAt);
-        _context.SetTimer(PushTimer, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 
     private void Push()
     {
-        _pushScheduled = false;
-        _lastPushAt = _context.Time.GetTimestamp();
+        _pacer.Pushed(_context);
         foreach (NodeSpec neighbour in _neighbours)
         {
             _context.Send(neighbour, _state);

@@ -35,8 +35,7 @@ public sealed class FullMeshOverlay : IOverlay
     private IOverlayContext _context = null!;
     private MembershipState _state = null!;
     private NodeSpec[] _neighbours = [];
-    private bool _pushScheduled;
-    private long _lastPushAt = long.MinValue;
+    private readonly PushPacer _pacer;
 
     // Set when this node leaves or is removed, until it joins again: it then refuses to be pulled back
     // into its old cluster by gossip about an earlier run of itself.
@@ -49,6 +48,7 @@ public sealed class FullMeshOverlay : IOverlay
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(gossipInterval));
         _gossipInterval = interval;
         _pushGap = interval / 10;
+        _pacer = new PushPacer(PushTimer, _pushGap);
     }
 
     /// <summary>The current state (for diagnostics and tests).</summary>
@@ -78,8 +78,7 @@ public sealed class FullMeshOverlay : IOverlay
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
-        _pushScheduled = false;
-        _lastPushAt = long.MinValue;
+        _pacer.Reset();
         SetState(MembershipState.Create(context.Self));
         context.SetTimer(GossipTimer, _gossipInterval, _gossipInterval);
     }
@@ -173,52 +172,28 @@ public sealed class FullMeshOverlay : IOverlay
 
     private void Merge(NodeName from, MembershipState remote)
     {
-        // Take the state from a member, or from a node that knows this run of this node, or (after a restart) an
-        // earlier run of it. Anything else is a late message from a cluster this node left or was removed from:
-        // merging it would undo the leave (Partisan 5 has this race).
-        if (!_state.Contains(from) && !KnowsMe(remote))
+        GossipOutcome outcome = MembershipGossip.Merge(_state, from, remote, _departed);
+        switch (outcome.Result)
         {
-            return;
-        }
-
-        MembershipState merged = _state.Merge(remote);
-        switch (merged.SelfStatus)
-        {
-            case SelfStatus.Removed:
-            case SelfStatus.Superseded:
+            case GossipResult.Ignored:
+                return;
+            case GossipResult.Removed:
                 _departed = true;
-                SetState(merged);
+                SetState(outcome.State);
                 _context.ResetToSingleton("removed");
                 return;
-            case SelfStatus.Stale:
-                merged = merged.Add(merged.Self);
-                break;
         }
 
-        bool changed = !merged.Equals(_state);
-        SetState(merged);
-
-        // Push-pull: a sender that knew less gets this node's state back at once (a joiner learns the cluster from
-        // its seed this way); so does a sender that is no longer a member, so it learns that it was removed.
-        if (!remote.Dominates(merged) || !merged.Contains(from))
+        SetState(outcome.State);
+        if (outcome.AnswerSender)
         {
             _context.Send(from, _state);
         }
 
-        if (changed)
+        if (outcome.Changed)
         {
             SchedulePush();
         }
-    }
-
-    private bool KnowsMe(MembershipState remote)
-    {
-        if (!remote.TryGetMember(_state.Self.Name, out NodeSpec? seen))
-        {
-            return false;
-        }
-
-        return seen.Incarnation == _state.Self.Incarnation || (seen.Incarnation < _state.Self.Incarnation && !_departed);
     }
 
     private void SetState(MembershipState state)
@@ -242,23 +217,18 @@ public sealed class FullMeshOverlay : IOverlay
         _neighbours = count == neighbours.Length ? neighbours : neighbours[..count];
     }
 
-    // One push for every change until it runs: at once when the last push is long enough ago, otherwise when it is.
+    // One push for every change until it runs (PushPacer).
     private void SchedulePush()
     {
-        if (_pushScheduled || _neighbours.Length == 0)
+        if (_neighbours.Length > 0)
         {
-            return;
+            _pacer.Schedule(_context);
         }
-
-        _pushScheduled = true;
-        TimeSpan wait = _lastPushAt == long.MinValue ? TimeSpan.Zero : _pushGap - _context.Time.GetElapsedTime(_lastPushAt);
-        _context.SetTimer(PushTimer, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 
     private void Push()
     {
-        _pushScheduled = false;
-        _lastPushAt = _context.Time.GetTimestamp();
+        _pacer.Pushed(_context);
         NodeSpec[] neighbours = _neighbours;
         int fanout = Fanout;
         if (fanout >= neighbours.Length)

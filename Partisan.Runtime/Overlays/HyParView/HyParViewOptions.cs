@@ -39,8 +39,8 @@ public sealed class HyParViewOptions
     /// <summary>How long a neighbour request to a passive peer may go unanswered before that peer is taken for gone (default 5 s).</summary>
     public TimeSpan NeighbourRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How far a route search floods the active-view graph, in hops (default 8: paths in a HyParView graph of n nodes grow as log n).</summary>
-    public int RouteSearchHops { get; set; } = 8;
+    /// <summary>How far a route search floods the active-view graph, in hops (default 12: paths in a HyParView graph of n nodes grow as log n; 12 reaches across 10,000 nodes).</summary>
+    public int RouteSearchHops { get; set; } = 12;
 
     /// <summary>How long a route search waits for an answer before it is given up (default 3 s; a later send searches again).</summary>
     public TimeSpan RouteSearchTimeout { get; set; } = TimeSpan.FromSeconds(3);
