@@ -107,6 +107,38 @@ public class ClientServerOverlayTests
     }
 
     [Fact]
+    public async Task Sixty_four_clients_on_tcp_all_send_to_one_another_at_once_through_the_servers_and_nothing_is_lost()
+    {
+        await using var nodes = new TestNodes();
+        Cluster cluster = await StartAsync(nodes, serverCount: 2, clientCount: 64);
+        Assert.All(cluster.Clients, c => Assert.Equal(2, c.Nodes().Count));
+
+        // Every client sends 100 messages to the next client (ring order), all at once: the servers relay 6,400 messages
+        // through bounded queues, SendAsync waiting for room where one is full.
+        PartisanNode[] clients = cluster.Clients;
+        const int PerClient = 100;
+        Probe[] probes = clients.Select(c => Probe.Start(c, "inbox")).ToArray();
+        await Task.WhenAll(clients.Select(async (from, i) =>
+        {
+            PartisanNode to = clients[(i + 1) % clients.Length];
+            for (int k = 0; k < PerClient; k++)
+            {
+                Assert.True(await from.SendAsync(ProcessRef.ForName("inbox", to.Name), k), $"{from.Name} message {k} was routed");
+            }
+        }));
+
+        foreach (Probe probe in probes)
+        {
+            for (int k = 0; k < PerClient; k++)
+            {
+                Assert.Equal(k, await probe.NextAsync());
+            }
+        }
+
+        Assert.All(clients, c => Assert.Equal(2, c.Nodes().Count));
+    }
+
+    [Fact]
     public async Task A_client_that_dials_a_client_is_refused_with_the_reason_and_taken_in_by_the_servers()
     {
         await using var nodes = new TestNodes();
