@@ -13,24 +13,45 @@ public class StaticOverlayTests
         public string Address(int i) => $"127.0.0.1:{Ports[i]}";
     }
 
+    // Static nodes need their ports before they start. Ports handed out by the OS (port 0) come from the ephemeral range,
+    // which outbound connections of other tests running at the same time also draw from, so a freed one can be taken before
+    // the node binds it; these come from below that range (Linux: 32768 and up), checked free and held until all are picked.
     private static Layout NewLayout(int count)
     {
         var names = new string[count];
         var ports = new int[count];
-        var listeners = new TcpListener[count];
-        for (int i = 0; i < count; i++)
+        var listeners = new List<TcpListener>(count);
+        var random = new Random();
+        try
         {
-            names[i] = TestNodes.UniqueName("static");
+            for (int i = 0; i < count; i++)
+            {
+                names[i] = TestNodes.UniqueName("static");
+                for (int attempt = 0; ; attempt++)
+                {
+                    int port = random.Next(20_000, 32_000);
+                    var listener = new TcpListener(IPAddress.Loopback, port);
+                    try
+                    {
+                        listener.Start();
+                    }
+                    catch (SocketException) when (attempt < 100)
+                    {
+                        continue;
+                    }
 
-            // Hold every listener until all ports are picked, so no two are the same.
-            listeners[i] = new TcpListener(IPAddress.Loopback, 0);
-            listeners[i].Start();
-            ports[i] = ((IPEndPoint)listeners[i].LocalEndpoint).Port;
+                    listeners.Add(listener);
+                    ports[i] = port;
+                    break;
+                }
+            }
         }
-
-        foreach (TcpListener listener in listeners)
+        finally
         {
-            listener.Stop();
+            foreach (TcpListener listener in listeners)
+            {
+                listener.Stop();
+            }
         }
 
         return new Layout(names, ports);
@@ -95,8 +116,7 @@ public class StaticOverlayTests
         PartisanNode a = await StartAsync(nodes, layout, 0);
         PartisanNode b = await StartAsync(nodes, layout, 1);
         await Eventually.True(() => TestNodes.AllSee([a, b]), "the two configured nodes are connected");
-        Layout stranger = NewLayout(1);
-        PartisanNode outsider = await nodes.StartAsync("static", o => Configure(o, layout, stranger.Names[0], stranger.Ports[0]));
+        PartisanNode outsider = await nodes.StartAsync("static", o => Configure(o, layout, TestNodes.UniqueName("stranger"), port: 0));
 
         PartisanException refused = await Assert.ThrowsAnyAsync<PartisanException>(() => outsider.JoinAsync(a.ListenAddresses[0]));
 

@@ -453,7 +453,7 @@ public sealed partial class HyParViewOverlay : IOverlay
 
     /// <summary>
     /// Tops the active view up toward <paramref name="target"/> by asking random passive peers, a few at a time: high priority
-    /// while this node has fewer than <see cref="HyParViewOptions.MinActiveViewSize"/> neighbours, low otherwise.
+    /// when this node has no neighbour at all (the paper's rule), low otherwise.
     /// </summary>
     private void Promote(int target)
     {
@@ -467,9 +467,9 @@ public sealed partial class HyParViewOverlay : IOverlay
                 return;
             }
 
-            // The paper asks with high priority only when the active view is empty; a node below the minimum does too here,
-            // or in a large cluster of full views every low-priority request of a node with one neighbour is refused.
-            bool high = _active.Count < _options.MinActiveViewSize;
+            // The paper's rule: high priority (always accepted, evicting if need be) only when the active view is empty.
+            // Asking with high priority whenever below the minimum made evictions cascade through full views.
+            bool high = _active.Count == 0;
             _pending.Add(new PendingPromotion(candidate, deadline));
             _context.Send(candidate, HyParViewMessage.NeighbourRequest(_self, candidate, high, ++_sequence));
             if (_pending.Count == 1)

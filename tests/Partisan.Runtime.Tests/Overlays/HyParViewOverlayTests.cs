@@ -193,7 +193,7 @@ public class HyParViewOverlayTests
         Assert.Empty(overlay.ActiveView);
         HyParViewMessage[] requests = SentOf(context, HyParViewMessageKind.NeighbourRequest).ToArray();
         Assert.Equal(2, requests.Length);
-        Assert.All(requests, r => Assert.True(r.Flag, "below the minimum active view, requests are high priority"));
+        Assert.All(requests, r => Assert.True(r.Flag, "with no neighbour left, requests are high priority"));
 
         overlay.HandleMessage(p1.Name, HyParViewMessage.NeighbourReply(p1, accepted: true, sequence: 1));
         Assert.Contains(p1, overlay.ActiveView);
