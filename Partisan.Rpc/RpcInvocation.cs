@@ -6,7 +6,12 @@ namespace Partisan.Rpc;
 /// <param name="Module">The module (for generated stubs: the interface's full name).</param>
 /// <param name="Function">The function (for generated stubs: the method name).</param>
 /// <param name="Arguments">The arguments; each must be a type the node can send.</param>
-public sealed record RpcInvocation(string Module, string Function, object?[] Arguments);
+public sealed record RpcInvocation(string Module, string Function, object?[] Arguments) : Diagnostics.ITracedRequest
+{
+    string Diagnostics.ITracedRequest.TraceService => Module;
+
+    string Diagnostics.ITracedRequest.TraceMethod => Function;
+}
 
 /// <summary>Formatter for <see cref="RpcInvocation"/>.</summary>
 public sealed class RpcInvocationFormatter : WireFormatter<RpcInvocation>

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using Partisan.Diagnostics;
 
 namespace Partisan.Behaviours;
 
@@ -98,6 +100,7 @@ public abstract class GenServer : IGenServer
         try
         {
             server = factory();
+            process.SetBehaviour(server.GetType());
             await server.InitAsync(context).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -120,10 +123,10 @@ public abstract class GenServer : IGenServer
                         context.Stop(stop.Reason);
                         break;
                     case CallRequest call:
-                        await HandleCallAsync(server, context, process.Node.HandleFor(call), call.Request).ConfigureAwait(false);
+                        await HandleTracedCallAsync(server, context, process, call).ConfigureAwait(false);
                         break;
                     case CastRequest cast:
-                        await server.HandleCastAsync(cast.Request, context).ConfigureAwait(false);
+                        await HandleTracedCastAsync(server, context, process, cast).ConfigureAwait(false);
                         break;
                     default:
                         await server.HandleInfoAsync(message, context).ConfigureAwait(false);
@@ -155,6 +158,32 @@ public abstract class GenServer : IGenServer
         if (reason != ExitReason.Normal)
         {
             process.Exit(reason);
+        }
+    }
+
+    private static async Task HandleTracedCallAsync(IGenServer server, GenServerContext context, ProcessContext process, CallRequest call)
+    {
+        using Activity? span = Spans.StartServer(process.Node.Name, call.TraceParent, call.Request, process.RegisteredName);
+        try
+        {
+            await HandleCallAsync(server, context, process.Node.HandleFor(call), call.Request).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Spans.Failed(span, ex))
+        {
+            throw; // not reached: the filter only records
+        }
+    }
+
+    private static async Task HandleTracedCastAsync(IGenServer server, GenServerContext context, ProcessContext process, CastRequest cast)
+    {
+        using Activity? span = Spans.StartConsumer(process.Node.Name, cast.TraceParent, process.RegisteredName);
+        try
+        {
+            await server.HandleCastAsync(cast.Request, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Spans.Failed(span, ex))
+        {
+            throw; // not reached: the filter only records
         }
     }
 

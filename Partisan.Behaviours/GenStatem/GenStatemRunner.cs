@@ -54,6 +54,7 @@ internal sealed class GenStatemRunner<TState, TData>
         try
         {
             machine = _factory();
+            _process.SetBehaviour(machine.GetType());
             Transition<TState, TData> init = await machine.InitAsync(_context).ConfigureAwait(false);
             if (init.Kind != TransitionKind.Next)
             {

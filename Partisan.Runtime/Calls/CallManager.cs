@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Partisan.Diagnostics;
 
 namespace Partisan.Calls;
 
@@ -35,6 +37,9 @@ internal sealed class CallManager
         CancellationTokenSource? timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, _node.TimeProvider);
         CancellationTokenRegistration timeoutRegistration = default;
         CancellationTokenRegistration cancelRegistration = default;
+        long started = Stopwatch.GetTimestamp();
+        using Activity? span = Spans.StartCall(_node.Name, server, request);
+        string? errorType = null;
         try
         {
             if (timer is not null)
@@ -60,12 +65,17 @@ internal sealed class CallManager
             }
 
             _pending[tag.Id] = pending;
-            if (!_node.ForwardMessage(server.Node, server, new CallRequest(tag, request), options))
+            var call = new CallRequest(tag, request) { TraceParent = Spans.CurrentContext() };
+            if (!_node.ForwardMessage(server.Node, server, call, options))
             {
                 throw new CalleeDownException(server, server.Node == _node.Name ? ExitReason.NoProc : ExitReason.NoConnection);
             }
 
             return await pending.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Failed(span, ex, out errorType))
+        {
+            throw; // not reached: the filter only records
         }
         finally
         {
@@ -74,6 +84,12 @@ internal sealed class CallManager
             cancelRegistration.Dispose();
             timer?.Dispose();
         }
+    }
+
+    private static bool Failed(Activity? span, Exception error, out string? errorType)
+    {
+        errorType = error.GetType().FullName;
+        return Spans.Failed(span, error);
     }
 
     public void OnReply(Ref tag, object? value)

@@ -9,11 +9,19 @@ namespace Partisan;
 /// </summary>
 /// <param name="Tag">Identifies the call; its node is the caller's.</param>
 /// <param name="Request">The request.</param>
-public sealed record CallRequest(Ref Tag, object Request);
+public sealed record CallRequest(Ref Tag, object Request)
+{
+    /// <summary>The caller's trace context (from the frame header, or the caller's activity for a local call); default when untraced. Not encoded in the body.</summary>
+    internal System.Diagnostics.ActivityContext TraceParent { get; set; }
+}
 
 /// <summary>A one-way request to a server (OTP's <c>'$gen_cast'</c>).</summary>
 /// <param name="Request">The request.</param>
-public sealed record CastRequest(object Request);
+public sealed record CastRequest(object Request)
+{
+    /// <summary>The sender's trace context (from the frame header, or the sender's activity for a local cast); default when untraced. Not encoded in the body.</summary>
+    internal System.Diagnostics.ActivityContext TraceParent { get; set; }
+}
 
 /// <summary>
 /// Asks a behaviour (a GenServer or state machine) to stop with <see cref="Reason"/> (OTP's <c>gen:stop</c>). The reply

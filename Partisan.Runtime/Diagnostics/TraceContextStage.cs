@@ -6,7 +6,9 @@ namespace Partisan.Diagnostics;
 /// <summary>
 /// A delivery stage that sends the sender's W3C trace context (<see cref="Activity.Current"/>) with each user message,
 /// in the trace-context header field (protocol version 2; left out toward a version 1 peer). The receiver finds it in
-/// <see cref="InboundMessage.Extensions"/>. On when <see cref="PartisanOptions.PropagateTraceContext"/> is set.
+/// <see cref="InboundMessage.Extensions"/>; this stage hands it to the call or cast it came with
+/// (<see cref="CallRequest.TraceParent"/>, <see cref="CastRequest.TraceParent"/>) so the behaviour handling it starts its
+/// span as a child of the sender's. On when <see cref="PartisanOptions.PropagateTraceContext"/> is set (the default).
 /// </summary>
 internal sealed class TraceContextStage : IDeliveryStage
 {
@@ -22,5 +24,21 @@ internal sealed class TraceContextStage : IDeliveryStage
     }
 
     /// <inheritdoc />
-    public StageResult OnInbound(ref InboundMessage message) => StageResult.Continue;
+    public StageResult OnInbound(ref InboundMessage message)
+    {
+        if (message.Extensions.TraceContext is { } context)
+        {
+            switch (message.Message)
+            {
+                case CallRequest call:
+                    call.TraceParent = context;
+                    break;
+                case CastRequest cast:
+                    cast.TraceParent = context;
+                    break;
+            }
+        }
+
+        return StageResult.Continue;
+    }
 }

@@ -1,4 +1,5 @@
 using Partisan.Channels;
+using Partisan.Diagnostics;
 using Partisan.Routing;
 
 namespace Partisan;
@@ -20,6 +21,11 @@ public sealed partial class PartisanNode
     public bool ForwardMessage(NodeName node, ProcessRef target, object message, ForwardOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (_options.TraceSends && Spans.Enabled && message is not (CallRequest or CastRequest))
+        {
+            return ForwardTraced(node, target, message, options);
+        }
+
         if (node == Name)
         {
             return DeliverLocal(target, message);
@@ -54,11 +60,11 @@ public sealed partial class PartisanNode
     /// <c>'$gen_cast'</c>) to the process registered as <paramref name="name"/> on <paramref name="node"/>.
     /// </summary>
     public bool CastMessage(NodeName node, string name, object message, ForwardOptions options = default) =>
-        ForwardMessage(node, ProcessRef.ForName(name, node), new CastRequest(message), options);
+        Cast(ProcessRef.ForName(name, node), message, options);
 
     /// <summary>Sends <paramref name="request"/> to <paramref name="server"/> as a <see cref="CastRequest"/> (a gen_server cast).</summary>
     public bool Cast(ProcessRef server, object request, ForwardOptions options = default) =>
-        ForwardMessage(server.Node, server, new CastRequest(request), options);
+        Spans.Enabled ? CastTraced(server, request, options) : ForwardMessage(server.Node, server, new CastRequest(request), options);
 
     /// <summary>The default call timeout, as in OTP (5 s).</summary>
     public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(5);

@@ -36,6 +36,7 @@ public sealed partial class PartisanNode
     private async Task RunAsync(LocalProcess process, ProcessContext context, Func<ProcessContext, Task> body)
     {
         CurrentProcess.Value = context;
+        System.Diagnostics.Activity.Current = null; // a process does not run under its spawner's span: its handlers start their own
         ExitReason reason = ExitReason.Normal;
         try
         {

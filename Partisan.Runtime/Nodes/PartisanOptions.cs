@@ -139,9 +139,17 @@ public sealed class PartisanOptions
 
     /// <summary>
     /// Send the W3C trace context of <see cref="System.Diagnostics.Activity.Current"/> with each user message (a header
-    /// field of protocol version 2). Internal until a tracing subsystem consumes it on the receiving side.
+    /// field of protocol version 2), so a call's or cast's handler on the receiving node runs under a child span of the
+    /// sender's (default true). Costs nothing on the wire when no activity is current.
     /// </summary>
-    internal bool PropagateTraceContext { get; set; }
+    public bool PropagateTraceContext { get; set; } = true;
+
+    /// <summary>
+    /// Start a producer span for every plain send (<see cref="PartisanNode.Send"/>, <see cref="PartisanNode.ForwardMessage"/>)
+    /// when the <c>Partisan</c> activity source has a listener (default false: sends are too frequent to trace by default;
+    /// calls and casts always are).
+    /// </summary>
+    public bool TraceSends { get; set; }
 
     /// <summary>Acknowledged and causal delivery: retransmission, bounds of the store, causal labels (docs/delivery.md).</summary>
     public DeliveryOptions Delivery { get; } = new();

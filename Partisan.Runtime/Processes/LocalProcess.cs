@@ -28,6 +28,18 @@ internal sealed class LocalProcess : IMessageTarget
 
     public string? Name { get; }
 
+    /// <summary>The type of the behaviour running the process (set once by it), or null for a plain body.</summary>
+    public Type? Behaviour
+    {
+        get => Volatile.Read(ref _behaviour);
+        set => Volatile.Write(ref _behaviour, value);
+    }
+
+    private Type? _behaviour;
+
+    /// <summary>Messages waiting in the mailbox.</summary>
+    public int MailboxDepth => _mailbox.Reader.Count;
+
     public ChannelReader<object> Mailbox => _mailbox.Reader;
 
     public CancellationToken Stopping => _stopping.Token;

@@ -24,6 +24,12 @@ public sealed class ProcessContext
     /// <summary>The node the process runs on.</summary>
     public PartisanNode Node { get; }
 
+    /// <summary>The name the process is registered under, or null.</summary>
+    internal string? RegisteredName => _process.Name;
+
+    /// <summary>Records the behaviour running this process (GenServer, state machine) for <c>PartisanNode.Processes()</c>.</summary>
+    internal void SetBehaviour(Type behaviour) => _process.Behaviour = behaviour;
+
     /// <summary>Cancelled when the process is told to exit or the node stops.</summary>
     public CancellationToken Stopping => _process.Stopping;
 
