@@ -79,6 +79,7 @@ internal sealed class CallManager
         }
         finally
         {
+            _node.Metrics.CallCompleted(Stopwatch.GetElapsedTime(started), errorType);
             _pending.TryRemove(tag.Id, out _);
             timeoutRegistration.Dispose();
             cancelRegistration.Dispose();

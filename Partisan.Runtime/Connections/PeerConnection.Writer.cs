@@ -95,7 +95,7 @@ internal sealed partial class PeerConnection
                     ReturnAll(batch);
                     if (messages > 0)
                     {
-                        _metrics.Sent(ChannelName, messages, bytes);
+                        CountSent(messages, bytes);
                     }
 
                     if (goodbye)

@@ -140,7 +140,8 @@ internal sealed partial class PeerConnection
     /// </summary>
     public void Start(PeerConnection? predecessor = null)
     {
-        _metrics.ConnectionOpened();
+        _metrics.ConnectionOpened(ChannelName);
+        MarkStarted();
         _started = true;
         _run = RunAsync(predecessor);
     }
@@ -233,7 +234,7 @@ internal sealed partial class PeerConnection
         }
 
         DisposeCiphers();
-        _metrics.ConnectionClosed();
+        _metrics.ConnectionClosed(ChannelName);
         _owner.ConnectionClosed(this, _closeReason ?? "connection_closed");
     }
 
@@ -300,7 +301,7 @@ internal sealed partial class PeerConnection
                     {
                         Volatile.Write(ref _lastReceived, _time.GetTimestamp());
                         Volatile.Write(ref _pingsUnanswered, 0);
-                        _metrics.Received(ChannelName, messages, bytes);
+                        CountReceived(messages, bytes);
                     }
                 }
 

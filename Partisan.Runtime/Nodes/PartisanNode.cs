@@ -94,6 +94,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         }
 
         ComposeDelivery(options, dispatcher);
+        StartInspection();
 
         // Each subsystem handles its own control messages.
         Monitors.RegisterControlMessages(Controls);
@@ -181,7 +182,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
     internal DeliveryPipeline Pipeline { get; } = new();
 
     /// <summary>The connections (for diagnostics and tests).</summary>
-    internal ConnectionManager Connections => _connections;
+    internal ConnectionManager ConnectionManager => _connections;
 
     /// <summary>The pid of the process whose code is running (Erlang's <c>self()</c>).</summary>
     /// <exception cref="InvalidOperationException">Not called from inside a process of this node.</exception>

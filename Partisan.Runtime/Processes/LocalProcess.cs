@@ -37,8 +37,14 @@ internal sealed class LocalProcess : IMessageTarget
 
     private Type? _behaviour;
 
+    // Counted here: a single-reader unbounded channel cannot count its items.
+    private int _depth;
+
     /// <summary>Messages waiting in the mailbox.</summary>
-    public int MailboxDepth => _mailbox.Reader.Count;
+    public int MailboxDepth => Math.Max(0, Volatile.Read(ref _depth));
+
+    /// <summary>The process took a message from <see cref="Mailbox"/>.</summary>
+    public void Taken() => Interlocked.Decrement(ref _depth);
 
     public ChannelReader<object> Mailbox => _mailbox.Reader;
 
@@ -48,7 +54,17 @@ internal sealed class LocalProcess : IMessageTarget
 
     public ExitReason? Reason => Volatile.Read(ref _reason);
 
-    public bool Post(object message) => _mailbox.Writer.TryWrite(message);
+    public bool Post(object message)
+    {
+        Interlocked.Increment(ref _depth); // before the write, so a reader never sees it taken before it was counted
+        if (_mailbox.Writer.TryWrite(message))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _depth);
+        return false;
+    }
 
     /// <summary>Records the exit reason (first one wins), stops the mailbox and signals the body. True if this call decided the reason.</summary>
     public bool TryTerminate(ExitReason reason)

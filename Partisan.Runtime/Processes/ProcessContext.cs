@@ -60,7 +60,9 @@ public sealed class ProcessContext
     {
         try
         {
-            return await _process.Mailbox.ReadAsync(token).ConfigureAwait(false);
+            object message = await _process.Mailbox.ReadAsync(token).ConfigureAwait(false);
+            _process.Taken();
+            return message;
         }
         catch (System.Threading.Channels.ChannelClosedException ex)
         {
@@ -89,7 +91,16 @@ public sealed class ProcessContext
     }
 
     /// <summary>Takes the next message if one is waiting.</summary>
-    public bool TryReceive([NotNullWhen(true)] out object? message) => _process.Mailbox.TryRead(out message);
+    public bool TryReceive([NotNullWhen(true)] out object? message)
+    {
+        if (!_process.Mailbox.TryRead(out message))
+        {
+            return false;
+        }
+
+        _process.Taken();
+        return true;
+    }
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> (on any node).</summary>
     public bool Send(ProcessRef target, object message) => Node.Send(target, message);

@@ -57,7 +57,7 @@ internal static class Reconnect
     // The open connection serving a's default-channel slot to the peer, if any.
     private static PeerConnection? Serving(PartisanNode node, NodeName peer)
     {
-        foreach (PeerConnection connection in node.Connections.OpenConnections())
+        foreach (PeerConnection connection in node.ConnectionManager.OpenConnections())
         {
             if (connection.Peer.Name == peer && connection.ChannelName == ChannelOptions.DefaultName && !connection.IsClosed)
             {

@@ -327,6 +327,7 @@ public sealed partial class HyParViewOverlay
 
     private void RebuildMembers()
     {
+        PublishPassiveView();
         _members.Clear();
         _memberNames.Clear();
         AddMember(_self);

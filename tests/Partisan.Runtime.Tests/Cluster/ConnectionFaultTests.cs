@@ -25,7 +25,7 @@ public class ConnectionFaultTests
         var probe = Probe.Start(higher, "inbox");
         faults.FailDialsAfterChallenge(2);
 
-        lower.Connections.OpenConnections().Single(c => c.Peer.Name == higher.Name && c.ChannelName == ChannelOptions.DefaultName).Close("killed_by_test");
+        lower.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == higher.Name && c.ChannelName == ChannelOptions.DefaultName).Close("killed_by_test");
 
         await Eventually.True(() => Volatile.Read(ref faults.FailedDials) >= 1, "a redial fails after the challenge");
         await Eventually.True(() => lower.IsFullyConnected(higher.Name) && higher.IsFullyConnected(lower.Name), "the default channel is back");
@@ -69,7 +69,7 @@ public class ConnectionFaultTests
         }
 
         Assert.Equal("after the fault", received);
-        await Eventually.True(() => lower.Metrics.Connections == lower.Connections.OpenConnections().Count, "no zombie connection is counted open");
+        await Eventually.True(() => lower.Metrics.Connections == lower.ConnectionManager.OpenConnections().Count, "no zombie connection is counted open");
     }
 
     [Fact]

@@ -42,12 +42,12 @@ public class HandshakeKillTests
             faultsA.FailDialsAfterChallenge(1);
             faultsB.FailDialsAfterChallenge(1);
             int failedBefore = Volatile.Read(ref faultsA.FailedDials) + Volatile.Read(ref faultsB.FailedDials);
-            PeerConnection killed = a.Connections.OpenConnections().Single(c => c.Peer.Name == b.Name && c.ChannelName == ChannelOptions.DefaultName);
-            PeerConnection otherEnd = b.Connections.OpenConnections().Single(c => c.Peer.Name == a.Name && c.ChannelName == ChannelOptions.DefaultName);
+            PeerConnection killed = a.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == b.Name && c.ChannelName == ChannelOptions.DefaultName);
+            PeerConnection otherEnd = b.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == a.Name && c.ChannelName == ChannelOptions.DefaultName);
             killed.Close("killed_by_test");
             await Eventually.Within(Task.WhenAll(killed.Completion, otherEnd.Completion), $"round {round}: the killed connection is gone on both ends");
             long dueBy = clock.GetTimestamp() + MinDelay.Ticks; // ManualTimeProvider counts timestamps in ticks
-            await Eventually.True(() => a.Connections.RedialDueAt <= dueBy && b.Connections.RedialDueAt <= dueBy, $"round {round}: both ends have armed their redial");
+            await Eventually.True(() => a.ConnectionManager.RedialDueAt <= dueBy && b.ConnectionManager.RedialDueAt <= dueBy, $"round {round}: both ends have armed their redial");
             Assert.False(a.IsConnected(b.Name, ChannelOptions.DefaultName) || b.IsConnected(a.Name, ChannelOptions.DefaultName));
 
             // After the reconnect delay the redials start, and their handshakes are killed.
@@ -90,7 +90,7 @@ public class HandshakeKillTests
         // Every connection between them dies and no dial in either direction gets through (the listeners are as good as gone).
         faultsA.RefuseAllDials(true);
         faultsB.RefuseAllDials(true);
-        foreach (PeerConnection connection in a.Connections.OpenConnections().Where(c => c.Peer.Name == b.Name))
+        foreach (PeerConnection connection in a.ConnectionManager.OpenConnections().Where(c => c.Peer.Name == b.Name))
         {
             connection.Close("killed_by_test");
         }

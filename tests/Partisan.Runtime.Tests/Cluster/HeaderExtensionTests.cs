@@ -162,7 +162,7 @@ public class HeaderExtensionTests
         await @new.JoinAsync(sender.ListenAddresses[0]);
         PartisanNode[] cluster = [sender, old, @new];
         await Eventually.True(() => TestNodes.AllSee(cluster), "all three connected");
-        IReadOnlyList<PeerConnection> oldConnections = old.Connections.OpenConnections();
+        IReadOnlyList<PeerConnection> oldConnections = old.ConnectionManager.OpenConnections();
         Assert.All(oldConnections, c => Assert.Equal(1, c.ProtocolVersion));
         var toOld = Probe.Start(old);
         var toNew = Probe.Start(@new);
@@ -213,7 +213,7 @@ public class HeaderExtensionTests
         await Eventually.True(() => middle.IsConnected(origin.Name) && middle.IsConnected(end.Name) && !origin.IsConnected(end.Name), "a line");
         await Eventually.True(() => origin.IsReachable(end.Name), "the origin reaches the end by relay (its next hop is published)");
         var probe = Probe.Start(end, "inbox");
-        IReadOnlyList<PeerConnection> middleConnections = middle.Connections.OpenConnections();
+        IReadOnlyList<PeerConnection> middleConnections = middle.ConnectionManager.OpenConnections();
 
         Activity activity = StartActivity();
         try

@@ -26,9 +26,9 @@ public class ReconnectTests
 
         for (int round = 0; round < 3; round++)
         {
-            var killed = a.Connections.OpenConnections().Single(c => c.Peer.Name == b.Name && c.ChannelName == ChannelOptions.DefaultName);
+            var killed = a.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == b.Name && c.ChannelName == ChannelOptions.DefaultName);
             killed.Close("killed_by_test");
-            await Eventually.True(() => !ReferenceEquals(a.Connections.OpenConnections().SingleOrDefault(c => c.ChannelName == ChannelOptions.DefaultName), killed) && !a.IsConnected(b.Name, ChannelOptions.DefaultName), "the killed connection is gone");
+            await Eventually.True(() => !ReferenceEquals(a.ConnectionManager.OpenConnections().SingleOrDefault(c => c.ChannelName == ChannelOptions.DefaultName), killed) && !a.IsConnected(b.Name, ChannelOptions.DefaultName), "the killed connection is gone");
 
             // Nothing redials before the delay...
             clock.Advance(TimeSpan.FromMilliseconds(40));

@@ -33,7 +33,7 @@ public class ReplacementTests
         while (!streams.IsCompleted && replacements < 25)
         {
             // The lower-named node dials the slot again: both sides replace the serving connection with the new one.
-            await lower.Connections.RedialForTestAsync(higher.Name, ChannelOptions.DefaultName, 0);
+            await lower.ConnectionManager.RedialForTestAsync(higher.Name, ChannelOptions.DefaultName, 0);
             replacements++;
             await Eventually.True(() => lower.IsConnected(higher.Name, ChannelOptions.DefaultName), "the slot is served again");
             await Task.Delay(5);

@@ -259,5 +259,5 @@ public class StreamKillTests(ITestOutputHelper output)
     }
 
     private static PeerConnection? Live(PartisanNode node, NodeName peer) =>
-        node.Connections.OpenConnections().SingleOrDefault(c => c.Peer.Name == peer && c.ChannelName == ChannelOptions.DefaultName);
+        node.ConnectionManager.OpenConnections().SingleOrDefault(c => c.Peer.Name == peer && c.ChannelName == ChannelOptions.DefaultName);
 }

@@ -54,8 +54,8 @@ public class VersionNegotiationTests
         await (newJoinsOld ? @new.JoinAsync(old.ListenAddresses[0]) : old.JoinAsync(@new.ListenAddresses[0]));
         await Eventually.True(() => TestNodes.AllSee([old, @new]), "both nodes see each other and are fully connected");
 
-        Assert.All(old.Connections.OpenConnections(), c => Assert.Equal(1, c.ProtocolVersion));
-        Assert.All(@new.Connections.OpenConnections(), c => Assert.Equal(1, c.ProtocolVersion));
+        Assert.All(old.ConnectionManager.OpenConnections(), c => Assert.Equal(1, c.ProtocolVersion));
+        Assert.All(@new.ConnectionManager.OpenConnections(), c => Assert.Equal(1, c.ProtocolVersion));
         await AssertMessagesAndCallsBothWaysAsync(old, @new);
     }
 
@@ -65,8 +65,8 @@ public class VersionNegotiationTests
         await using var nodes = new TestNodes();
         PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => Speaking(o, New));
 
-        Assert.All(cluster[0].Connections.OpenConnections(), c => Assert.Equal(2, c.ProtocolVersion));
-        Assert.All(cluster[1].Connections.OpenConnections(), c => Assert.Equal(2, c.ProtocolVersion));
+        Assert.All(cluster[0].ConnectionManager.OpenConnections(), c => Assert.Equal(2, c.ProtocolVersion));
+        Assert.All(cluster[1].ConnectionManager.OpenConnections(), c => Assert.Equal(2, c.ProtocolVersion));
         await AssertMessagesAndCallsBothWaysAsync(cluster[0], cluster[1]);
     }
 
@@ -150,7 +150,7 @@ public class VersionNegotiationTests
         HandshakeResult result = await raw.HandshakeAsync("raw@127.0.0.1", Secret, versions: Old);
 
         Assert.Equal(1, result.Version);
-        await Eventually.True(() => node.Connections.OpenConnections() is [{ ProtocolVersion: 1 }], "the node records version 1 for the connection");
+        await Eventually.True(() => node.ConnectionManager.OpenConnections() is [{ ProtocolVersion: 1 }], "the node records version 1 for the connection");
     }
 
     [Fact]

@@ -40,12 +40,13 @@ public class PartisanHostingMetricsTests
         {
             if (Tag(tags, "partisan.node") is { } node)
             {
-                totals.AddOrUpdate((node, Tag(tags, "partisan.channel") ?? "", instrument.Name), value, (_, old) => old + value);
+                string name = Tag(tags, "network.io.direction") is { } direction ? instrument.Name + ":" + direction : instrument.Name;
+                totals.AddOrUpdate((node, Tag(tags, "partisan.channel") ?? "", name), value, (_, old) => old + value);
             }
         });
         listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == "partisan.members" && Tag(tags, "partisan.node") is { } node)
+            if (instrument.Name == "partisan.member.count" && Tag(tags, "partisan.node") is { } node)
             {
                 members[node] = value;
             }
@@ -75,8 +76,8 @@ public class PartisanHostingMetricsTests
         string nodeA = a.Name.Value;
         string nodeB = b.Name.Value;
         long Total(string node, string channel, string instrument) => totals.GetValueOrDefault((node, channel, instrument));
-        long sentBefore = Total(nodeA, "rpc", "partisan.messages.sent");
-        long bytesBefore = Total(nodeA, "rpc", "partisan.bytes.sent");
+        long sentBefore = Total(nodeA, "rpc", "partisan.network.messages:transmit");
+        long bytesBefore = Total(nodeA, "rpc", "partisan.network.io:transmit");
 
         const int count = 25;
         var probe = Probe.Start(b, "metrics-inbox");
@@ -91,13 +92,13 @@ public class PartisanHostingMetricsTests
         }
 
         await Eventually.True(
-            () => Total(nodeA, "rpc", "partisan.messages.sent") - sentBefore >= count,
-            $"partisan.messages.sent for {nodeA} on rpc grows by {count} (now {Total(nodeA, "rpc", "partisan.messages.sent") - sentBefore})");
-        Assert.True(Total(nodeA, "rpc", "partisan.bytes.sent") - bytesBefore >= count * "payload 0".Length, "partisan.bytes.sent grows by at least the payload sizes");
-        await Eventually.True(() => Total(nodeB, "rpc", "partisan.messages.received") >= count, $"partisan.messages.received for {nodeB} on rpc reaches {count}");
-        Assert.True(Total(nodeB, "rpc", "partisan.bytes.received") > 0);
+            () => Total(nodeA, "rpc", "partisan.network.messages:transmit") - sentBefore >= count,
+            $"partisan.network.messages (transmit) for {nodeA} on rpc grows by {count} (now {Total(nodeA, "rpc", "partisan.network.messages:transmit") - sentBefore})");
+        Assert.True(Total(nodeA, "rpc", "partisan.network.io:transmit") - bytesBefore >= count * "payload 0".Length, "partisan.network.io (transmit) grows by at least the payload sizes");
+        await Eventually.True(() => Total(nodeB, "rpc", "partisan.network.messages:receive") >= count, $"partisan.network.messages (receive) for {nodeB} on rpc reaches {count}");
+        Assert.True(Total(nodeB, "rpc", "partisan.network.io:receive") > 0);
 
-        Assert.True(Total(nodeA, "", "partisan.connections") > 0, "partisan.connections is positive while connected");
+        Assert.True(Total(nodeA, "rpc", "partisan.connection.count") > 0, "partisan.connection.count is positive on the rpc channel while connected");
         Assert.True(a.Metrics.Connections > 0);
 
         listener.RecordObservableInstruments();

@@ -164,8 +164,8 @@ public class FrameProtectionTests
         PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => o.FrameProtection = mode);
         (PartisanNode a, PartisanNode b) = (cluster[0], cluster[1]);
 
-        Assert.All(a.Connections.OpenConnections(), c => Assert.Equal(mode, c.Protection));
-        Assert.All(b.Connections.OpenConnections(), c => Assert.Equal(mode, c.Protection));
+        Assert.All(a.ConnectionManager.OpenConnections(), c => Assert.Equal(mode, c.Protection));
+        Assert.All(b.ConnectionManager.OpenConnections(), c => Assert.Equal(mode, c.Protection));
         await VersionNegotiationTests.AssertMessagesAndCallsBothWaysAsync(a, b);
 
         // A body of several buffer segments (sealed and opened through pooled copies).
@@ -206,7 +206,7 @@ public class FrameProtectionTests
             Assert.Equal(i % 1000 == 999 ? 70_000 : i, received is byte[] bytes ? bytes.Length : received);
         }
 
-        Assert.All(a.Connections.OpenConnections(), c => Assert.False(c.IsClosed));
+        Assert.All(a.ConnectionManager.OpenConnections(), c => Assert.False(c.IsClosed));
     }
 
     [Theory]

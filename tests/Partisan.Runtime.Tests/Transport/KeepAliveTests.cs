@@ -49,7 +49,7 @@ public class KeepAliveTests
         });
         var downs = 0;
         using IDisposable subscription = cluster[0].OnDown((_, _) => Interlocked.Increment(ref downs));
-        var manager = cluster[0].Connections;
+        var manager = cluster[0].ConnectionManager;
         int pinged = 0;
 
         // Thirty idle seconds, one at a time; after each step every ping sent gets its pong.
