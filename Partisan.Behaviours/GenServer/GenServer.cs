@@ -164,6 +164,11 @@ public abstract class GenServer : IGenServer
     private static async Task HandleTracedCallAsync(IGenServer server, GenServerContext context, ProcessContext process, CallRequest call)
     {
         using Activity? span = Spans.StartServer(process.Node.Name, call.TraceParent, call.Request, process.RegisteredName);
+        if (span is not null)
+        {
+            process.Node.InstallTraceContext(); // so the calls that follow arrive with their caller's context
+        }
+
         try
         {
             await HandleCallAsync(server, context, process.Node.HandleFor(call), call.Request).ConfigureAwait(false);

@@ -39,6 +39,11 @@ internal sealed class CallManager
         CancellationTokenRegistration cancelRegistration = default;
         long started = Stopwatch.GetTimestamp();
         using Activity? span = Spans.StartCall(_node.Name, server, request);
+        if (span is not null)
+        {
+            _node.InstallTraceContext();
+        }
+
         string? errorType = null;
         try
         {

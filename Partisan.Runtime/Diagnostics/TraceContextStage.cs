@@ -8,7 +8,7 @@ namespace Partisan.Diagnostics;
 /// in the trace-context header field (protocol version 2; left out toward a version 1 peer). The receiver finds it in
 /// <see cref="InboundMessage.Extensions"/>; this stage hands it to the call or cast it came with
 /// (<see cref="CallRequest.TraceParent"/>, <see cref="CastRequest.TraceParent"/>) so the behaviour handling it starts its
-/// span as a child of the sender's. On when <see cref="PartisanOptions.PropagateTraceContext"/> is set (the default).
+/// span as a child of the sender's. Installed by <see cref="PartisanNode.InstallTraceContext"/>.
 /// </summary>
 internal sealed class TraceContextStage : IDeliveryStage
 {

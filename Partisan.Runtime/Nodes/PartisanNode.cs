@@ -88,9 +88,9 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _router.OnRouteMissing(_overlay.RequestRoute);
         _peers = new PeerService(loop, _connections, _overlay, events, dispatcher);
 
-        if (options.PropagateTraceContext)
+        if (options.PropagateTraceContext || Spans.Enabled)
         {
-            Pipeline.Install(new TraceContextStage(), StageOrder.TraceContext, StageDirections.Both);
+            InstallTraceContext();
         }
 
         ComposeDelivery(options, dispatcher);

@@ -138,11 +138,12 @@ public sealed class PartisanOptions
     internal ProtocolVersions ProtocolVersions { get; set; } = ProtocolVersions.Supported;
 
     /// <summary>
-    /// Send the W3C trace context of <see cref="System.Diagnostics.Activity.Current"/> with each user message (a header
-    /// field of protocol version 2), so a call's or cast's handler on the receiving node runs under a child span of the
-    /// sender's (default true). Costs nothing on the wire when no activity is current.
+    /// Carry the W3C trace context of <see cref="System.Diagnostics.Activity.Current"/> with every user message from the
+    /// start (a header field of protocol version 2), whatever activity source it comes from. Off by default: the context
+    /// is carried anyway once Partisan's own spans are listened to (a listener of the <c>Partisan</c> source when the node
+    /// is created, or the first span this node starts), and until then sends pay nothing for tracing.
     /// </summary>
-    public bool PropagateTraceContext { get; set; } = true;
+    public bool PropagateTraceContext { get; set; }
 
     /// <summary>
     /// Start a producer span for every plain send (<see cref="PartisanNode.Send"/>, <see cref="PartisanNode.ForwardMessage"/>)

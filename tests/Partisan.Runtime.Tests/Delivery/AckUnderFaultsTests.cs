@@ -104,7 +104,7 @@ public class AckUnderFaultsTests(ITestOutputHelper output)
     }
 
     private static bool HasDefault(PartisanNode node, PartisanNode peer) =>
-        node.Connections.OpenConnections().Any(c => c.Peer.Name == peer.Name && c.ChannelName == ChannelOptions.DefaultName);
+        node.ConnectionManager.OpenConnections().Any(c => c.Peer.Name == peer.Name && c.ChannelName == ChannelOptions.DefaultName);
 
     [Fact]
     public async Task Twenty_thousand_acked_messages_through_100_connection_kills_and_5_percent_frame_drops_reach_the_mailbox_exactly_once()
