@@ -19,6 +19,21 @@ public static class Eventually
         }
     }
 
+    /// <summary>Like <see cref="True(Func{bool}, string, TimeSpan?)"/>, for a condition that has to await.</summary>
+    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Awaits <paramref name="task"/> with a bound, failing with <paramref name="what"/> if it does not finish.</summary>
     public static async Task Within(Task task, string what, TimeSpan? timeout = null)
     {

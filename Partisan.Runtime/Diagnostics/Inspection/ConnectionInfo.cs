@@ -11,8 +11,8 @@ namespace Partisan.Diagnostics.Inspection;
 /// <param name="Since">When the current connection started serving the slot, or null.</param>
 /// <param name="BytesSent">Frame bytes written by the current connection.</param>
 /// <param name="BytesReceived">Frame bytes read by the current connection.</param>
-/// <param name="MessagesSent">Frames written by the current connection.</param>
-/// <param name="MessagesReceived">Frames read by the current connection.</param>
+/// <param name="MessagesSent">Frames written by the current connection (user, control and relayed messages).</param>
+/// <param name="MessagesReceived">User messages read and dispatched by the current connection (control frames are not counted).</param>
 /// <param name="QueuedBytes">Bytes waiting in the slot's send queue (it outlives connections).</param>
 public sealed record ConnectionInfo(
     NodeName Peer,
