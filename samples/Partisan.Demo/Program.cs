@@ -14,11 +14,19 @@ internal static class Program
         Partisan.Demo                 run the local cluster demo (3 nodes, 3 OS processes, 127.0.0.1)
         Partisan.Demo example         run the README's two-node example
         Partisan.Demo hyparview       50 nodes in this process on the HyParView overlay: views, repair, relay
+        Partisan.Demo --dashboard [--port N] [--seconds N]
+                                      3 nodes in this process with the live dashboard on; prints its URL (default port 5080)
         Partisan.Demo node --name <name@127.0.0.1> [--port N] [--secret S] [--join host:port] [--channels default,bulk:4[:deflate|brotli]]
                                       run one node; events on stdout (READY, UP, DOWN, MEMBERS, RECV, ERROR),
                                       commands on stdin (join <host:port>, send <node> <text> [channel], leave, quit)
         Runtime log messages go to stderr; PARTISAN_LOG_LEVEL (Trace, Debug, Information, Warning, ...) sets their level.
         """;
+
+    private static string? Option(string[] args, string name)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
 
     public static async Task<int> Main(string[] args)
     {
@@ -61,6 +69,19 @@ internal static class Program
                 using (var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
                 {
                     return await HyParViewDemo.RunAsync(cancel.Token).ConfigureAwait(false);
+                }
+
+            case ["--dashboard", ..]:
+                using (var cancel = new CancellationTokenSource())
+                {
+                    Console.CancelKeyPress += (_, e) =>
+                    {
+                        e.Cancel = true;
+                        cancel.Cancel();
+                    };
+                    int port = Option(args, "--port") is { } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 5080;
+                    TimeSpan? runFor = Option(args, "--seconds") is { } s ? TimeSpan.FromSeconds(int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)) : null;
+                    return await DashboardDemo.RunAsync(port, runFor, cancel.Token).ConfigureAwait(false);
                 }
 
             case ["-h" or "--help" or "help"]:
