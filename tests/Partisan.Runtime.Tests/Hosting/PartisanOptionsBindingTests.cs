@@ -74,6 +74,8 @@ public class PartisanOptionsBindingTests
             ["RemoteRefFormat"] = "Uri",
             ["RemoteRefUriPadding"] = "true",
             ["FrameProtection"] = "encrypted",
+            ["PropagateTraceContext"] = "true",
+            ["TraceSends"] = "true",
         });
 
         Assert.Equal("bind@127.0.0.1", options.NodeName);
@@ -98,6 +100,8 @@ public class PartisanOptionsBindingTests
         Assert.Equal(RemoteRefFormat.Uri, options.RemoteRefFormat);
         Assert.True(options.RemoteRefUriPadding);
         Assert.Equal(Partisan.Transport.FrameProtection.Encrypted, options.FrameProtection);
+        Assert.True(options.PropagateTraceContext);
+        Assert.True(options.TraceSends);
         Assert.Empty(PartisanOptionsSetup.ReportFor(options)!.Warnings);
     }
 
