@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using Partisan.Diagnostics;
 
 namespace Partisan.Behaviours;
 
@@ -95,6 +97,7 @@ internal sealed class GenStatemRunner<TState, TData>
             reason = ExitReason.FromException(ex); // a reply to an empty handle: the machine's error, as in the loop
         }
 
+        EndSpan();
         CancelAllTimers();
         try
         {
@@ -116,6 +119,25 @@ internal sealed class GenStatemRunner<TState, TData>
         }
     }
 
+    // The span of the call or cast being handled: from its arrival until the loop takes the next event (the machine's
+    // handler, its state enter call and the replies it decided all run under it).
+    private Activity? _span;
+
+    private void StartSpan(Activity? span)
+    {
+        _span = span;
+        if (span is not null)
+        {
+            _process.Node.InstallTraceContext();
+        }
+    }
+
+    private void EndSpan()
+    {
+        _span?.Dispose();
+        _span = null;
+    }
+
     private async Task<ExitReason> LoopAsync(IGenStatem<TState, TData> machine, bool stateEnter)
     {
         if (stateEnter)
@@ -129,6 +151,7 @@ internal sealed class GenStatemRunner<TState, TData>
 
         while (true)
         {
+            EndSpan(); // the previous event's call or cast is handled
             StatemEvent next;
             if (_queue.First is { } first)
             {
@@ -144,11 +167,13 @@ internal sealed class GenStatemRunner<TState, TData>
                         StopReply.AfterExit(_process, _process.Node.HandleFor(call), stop.Reason);
                         return stop.Reason;
                     case CallRequest call:
+                        StartSpan(Spans.StartServer(_process.Node.Name, call.TraceParent, call.Request, _process.RegisteredName));
                         CallHandle from = _process.Node.HandleFor(call);
                         _unanswered.Add(from);
                         next = new StatemEvent(EventType.Call, call.Request, from);
                         break;
                     case CastRequest cast:
+                        StartSpan(Spans.StartConsumer(_process.Node.Name, cast.TraceParent, _process.RegisteredName));
                         next = new StatemEvent(EventType.Cast, cast.Request);
                         break;
                     case TimerFired fired:
