@@ -78,6 +78,8 @@ public class ClientServerOverlayTests
 
     private static async Task SendInOrderAsync(PartisanNode from, PartisanNode to, string inbox, int count)
     {
+        // Membership and links converge before reachability does: the servers' reports of whom they reach follow them.
+        Assert.True(await from.ReachAsync(to.Name, TimeSpan.FromSeconds(20)), $"{from.Name} reaches {to.Name}");
         var probe = Probe.Start(to, inbox);
         for (int i = 0; i < count; i++)
         {
