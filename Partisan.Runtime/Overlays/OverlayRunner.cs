@@ -78,7 +78,13 @@ internal sealed partial class OverlayRunner : IOverlayContext, IConnectionEvents
     // ---------------------------------------------------------------- calls into the overlay (loop only)
 
     /// <summary>Starts the overlay with this node alone.</summary>
-    public void Start() => Run(static (o, c) => o.Start((IOverlayContext)c!), this, "start");
+    public void Start()
+    {
+        Run(static (o, c) => o.Start((IOverlayContext)c!), this, "start");
+        _overlayStarted = true;
+    }
+
+    private bool _overlayStarted;
 
     /// <summary>Joins <paramref name="peer"/>.</summary>
     public void Join(NodeSpec peer) => Run(static (o, p) => o.Join((NodeSpec)p!), peer, "join");
@@ -366,6 +372,13 @@ internal sealed partial class OverlayRunner : IOverlayContext, IConnectionEvents
 
     string? IConnectionEvents.Admit(NodeSpec initiator, string channel)
     {
+        // An inbound connection's admission is urgent work and can overtake the overlay's start on the loop: an overlay
+        // is never asked before it has a context.
+        if (!_overlayStarted)
+        {
+            return "this node is starting";
+        }
+
         try
         {
             OverlayAdmission admission = _overlay.Admit(initiator, channel);

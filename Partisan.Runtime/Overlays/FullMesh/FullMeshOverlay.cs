@@ -34,6 +34,9 @@ public sealed class FullMeshOverlay : IOverlay
     private readonly TimeSpan _pushGap;
     private IOverlayContext _context = null!;
     private MembershipState _state = null!;
+
+    // The members as the interface the runner reads after every call: boxed once per state, not once per read.
+    private IReadOnlyCollection<NodeSpec> _members = [];
     private NodeSpec[] _neighbours = [];
     private readonly PushPacer _pacer;
 
@@ -55,7 +58,7 @@ public sealed class FullMeshOverlay : IOverlay
     public MembershipState State => _state;
 
     /// <inheritdoc />
-    public IReadOnlyCollection<NodeSpec> Members => _state.Members;
+    public IReadOnlyCollection<NodeSpec> Members => _members;
 
     /// <inheritdoc />
     public IReadOnlyCollection<NodeSpec> Neighbours => _neighbours;
@@ -204,6 +207,7 @@ public sealed class FullMeshOverlay : IOverlay
         }
 
         _state = state;
+        _members = state.Members;
         var neighbours = new NodeSpec[Math.Max(0, state.Count - 1)];
         int count = 0;
         foreach (NodeSpec member in state.Members)
