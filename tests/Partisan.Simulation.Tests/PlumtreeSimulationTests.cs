@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Partisan.Broadcast;
+using Partisan.Overlays.HyParView;
+using Xunit.Abstractions;
+
+namespace Partisan.Simulation.Tests;
+
+/// <summary>
+/// Plumtree (<see cref="BroadcastEngine"/>) hosted on HyParView (<see cref="BroadcastOverlay"/>) at 1,000 simulated nodes:
+/// every live node delivers every broadcast, and once each root's tree is pruned the relative message redundancy (payloads
+/// received per node per broadcast, minus one) is near 0, against flooding's in the same run.
+/// </summary>
+public class PlumtreeSimulationTests(ITestOutputHelper output)
+{
+    /// <summary>A handler whose messages are strings, each its own id and payload.</summary>
+    private sealed class StringSet : IBroadcastHandler
+    {
+        public HashSet<string> Items { get; } = new(StringComparer.Ordinal);
+
+        public string Name => "strings";
+
+        public BroadcastData BroadcastData(object message) => new(message, message);
+
+        public bool Merge(object id, object payload) => Items.Add((string)payload);
+
+        public bool IsStale(object id) => Items.Contains((string)id);
+
+        public GraftResult Graft(object id) => Items.Contains((string)id) ? GraftResult.Found(id) : GraftResult.Failed("unknown id");
+    }
+
+    private sealed class Cluster
+    {
+        private readonly Dictionary<NodeName, StringSet> _stores = new();
+
+        public Cluster(int count, int seed, BroadcastOptions options)
+        {
+            var hyParView = new HyParViewOptions();
+            Sim = new OverlaySimulation(
+                new SimulationOptions { Seed = seed },
+                spec => new BroadcastOverlay(new HyParViewOverlay(hyParView), options, engine =>
+                {
+                    var store = new StringSet();
+                    _stores[spec.Name] = store;
+                    engine.Register(store);
+                }));
+            for (int i = 0; i < count; i++)
+            {
+                Sim.AddNode("n" + i);
+            }
+
+            var random = new Random(seed);
+            IReadOnlyList<NodeName> nodes = Sim.Nodes;
+            for (int i = 1; i < count; i++)
+            {
+                Sim.Join(nodes[i], nodes[random.Next(i)]);
+            }
+
+            MinActive = hyParView.MinActiveViewSize;
+            MaxActive = hyParView.ActiveViewSize;
+        }
+
+        public OverlaySimulation Sim { get; }
+
+        public int MinActive { get; }
+
+        public int MaxActive { get; }
+
+        public bool Healthy()
+        {
+            SimulationGraph graph = Sim.ActiveGraph();
+            DegreeStats degrees = graph.Degrees();
+            return degrees.Min >= MinActive && degrees.Max <= MaxActive && graph.IsConnected();
+        }
+
+        public BroadcastEngine Engine(NodeName node) => ((BroadcastOverlay)Sim.Overlay(node)).Engine;
+
+        public StringSet Store(NodeName node) => _stores[node];
+
+        public void Publish(NodeName root, string item)
+        {
+            StringSet store = Store(root);
+            store.Items.Add(item);
+            Assert.True(Engine(root).Broadcast(item, store));
+        }
+
+        public long Sum(Func<BroadcastCounters, long> counter)
+        {
+            long sum = 0;
+            foreach (NodeName node in Sim.LiveNodes)
+            {
+                sum += counter(Engine(node).Counters);
+            }
+
+            return sum;
+        }
+
+        /// <summary>Broadcasts <paramref name="count"/> messages from the roots in turn, each given <paramref name="gap"/> to spread; the relative message redundancy of the batch.</summary>
+        public double Burst(NodeName[] roots, string prefix, int count, TimeSpan gap, List<string> ids)
+        {
+            long before = Sum(static c => c.PayloadsReceived);
+            for (int i = 0; i < count; i++)
+            {
+                string id = prefix + i;
+                ids.Add(id);
+                Publish(roots[i % roots.Length], id);
+                Sim.RunFor(gap);
+            }
+
+            long received = Sum(static c => c.PayloadsReceived) - before;
+            return (double)received / ((double)count * (Sim.LiveNodes.Count - 1)) - 1;
+        }
+    }
+
+    [Fact]
+    public void A_thousand_nodes_over_HyParView_deliver_every_broadcast_with_redundancy_near_zero_once_the_trees_are_pruned_against_flooding()
+    {
+        var wall = Stopwatch.StartNew();
+        var options = new BroadcastOptions { PruneOnDuplicate = false }; // flooding first: every link stays eager
+        var cluster = new Cluster(1000, seed: 42, options);
+        OverlaySimulation sim = cluster.Sim;
+        Assert.True(sim.RunUntil(cluster.Healthy, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)), $"the views formed: {sim.NeighbourDegrees()}");
+        sim.RunFor(TimeSpan.FromSeconds(5)); // the engines learn the last neighbour changes
+
+        var random = new Random(3);
+        IReadOnlyList<NodeName> live = sim.LiveNodes;
+        NodeName[] roots = Enumerable.Range(0, 5).Select(_ => live[random.Next(live.Count)]).Distinct().ToArray();
+        var ids = new List<string>();
+        TimeSpan gap = TimeSpan.FromSeconds(3); // > a lazy tick plus the graft timeout's share: announcements settle too
+
+        double flooding = cluster.Burst(roots, "flood-", 10, gap, ids);
+
+        options.PruneOnDuplicate = true; // Plumtree from here on, over the same graph
+        double warmUp = cluster.Burst(roots, "warm-", roots.Length, gap, ids); // one broadcast per root prunes its tree
+        long graftsBefore = cluster.Sum(static c => c.GraftsSent);
+        double plumtree = cluster.Burst(roots, "tree-", 20, gap, ids);
+        long grafts = cluster.Sum(static c => c.GraftsSent) - graftsBefore;
+        sim.RunFor(TimeSpan.FromSeconds(10));
+
+        foreach (NodeName node in sim.LiveNodes)
+        {
+            HashSet<string> items = cluster.Store(node).Items;
+            Assert.True(items.Count == ids.Count && ids.TrueForAll(items.Contains), $"{node} holds {items.Count} of {ids.Count} broadcasts");
+        }
+
+        output.WriteLine(
+            FormattableString.Invariant(
+                $"1,000 nodes, HyParView degrees {sim.NeighbourDegrees()}; relative message redundancy: flooding {flooding:F2}, ") +
+            FormattableString.Invariant($"Plumtree's first broadcast per root {warmUp:F2}, Plumtree after {plumtree:F3} ({grafts} grafts); ") +
+            FormattableString.Invariant($"{cluster.Sum(static c => c.HandlerFailures)} handler failures; wall {wall.Elapsed.TotalSeconds:F1} s"));
+        Assert.True(flooding > 1, $"flooding's redundancy is about the mean degree minus 2: {flooding:F2}");
+        Assert.True(plumtree < 0.01, $"Plumtree's redundancy once pruned is near 0: {plumtree:F3} (flooding {flooding:F2})");
+        Assert.Equal(0, cluster.Sum(static c => c.HandlerFailures));
+    }
+}
