@@ -162,6 +162,8 @@ public sealed class BroadcastOverlay : IOverlay
 
         public TimeProvider Time => overlay.Time;
 
+        public Random Random => overlay.Random;
+
         public ILogger Logger => overlay.Logger;
 
         public bool Send(NodeName to, object message) => overlay.Send(to, message);

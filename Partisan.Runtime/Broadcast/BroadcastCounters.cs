@@ -36,6 +36,18 @@ public sealed class BroadcastCounters
     /// <summary>Missing messages given up after <see cref="BroadcastOptions.MaxGraftAttempts"/> grafts, or not awaited because <see cref="BroadcastOptions.MaxMissing"/> were.</summary>
     public long MissingAbandoned { get; internal set; }
 
+    /// <summary>Anti-entropy exchanges this node started.</summary>
+    public long ExchangesStarted { get; internal set; }
+
+    /// <summary>Exchanges this node started that ended (either side done, or a step limit or failure).</summary>
+    public long ExchangesCompleted { get; internal set; }
+
+    /// <summary>Exchanges this node started that were given up after <see cref="BroadcastOptions.ExchangeTimeout"/>.</summary>
+    public long ExchangesTimedOut { get; internal set; }
+
+    /// <summary>Exchange messages refused as responder: more from one peer in an interval than <see cref="BroadcastOptions.MaxInboundExchangeMessages"/>.</summary>
+    public long ExchangesRefused { get; internal set; }
+
     /// <summary>Handler calls that threw (contained and logged).</summary>
     public long HandlerFailures { get; internal set; }
 

@@ -69,6 +69,36 @@ public sealed partial class BroadcastEngine
         }
     }
 
+    private bool TryBeginExchange(IBroadcastHandler handler, IBroadcastExchange exchange, NodeName peer, out object? body)
+    {
+        try
+        {
+            body = exchange.BeginExchange(peer);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Failed(handler, nameof(IBroadcastExchange.BeginExchange), ex);
+            body = null;
+            return false;
+        }
+    }
+
+    private bool TryContinueExchange(IBroadcastHandler handler, IBroadcastExchange exchange, NodeName peer, object message, out object? reply)
+    {
+        try
+        {
+            reply = exchange.ContinueExchange(peer, message);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Failed(handler, nameof(IBroadcastExchange.ContinueExchange), ex);
+            reply = null;
+            return false;
+        }
+    }
+
     private void Failed(IBroadcastHandler handler, string callback, Exception error)
     {
         Counters.HandlerFailures++;

@@ -26,6 +26,7 @@ public sealed partial class BroadcastEngine
     private readonly HashSet<NodeName> _neighbourSet = new();
     private readonly string _lazyTimer;
     private readonly string _graftTimer;
+    private readonly string _exchangeTimer;
     private NodeName[] _neighbours = [];
     private long _started;
     private bool _running;
@@ -47,6 +48,7 @@ public sealed partial class BroadcastEngine
         _logger = context.Logger;
         _lazyTimer = options.TimerPrefix + ".lazy";
         _graftTimer = options.TimerPrefix + ".graft";
+        _exchangeTimer = options.TimerPrefix + ".exchange";
     }
 
     /// <summary>What the engine counted since it was created.</summary>
@@ -65,6 +67,11 @@ public sealed partial class BroadcastEngine
         {
             throw new InvalidOperationException($"A broadcast handler named {handler.Name} is registered already.");
         }
+
+        if (handler is IBroadcastExchange)
+        {
+            _exchangers.Add(handler);
+        }
     }
 
     /// <summary>Starts the lazy tick. Call once, before the other events.</summary>
@@ -78,6 +85,7 @@ public sealed partial class BroadcastEngine
         _running = true;
         _started = _context.Time.GetTimestamp();
         _context.SetTimer(_lazyTimer, _options.LazyTickPeriod, _options.LazyTickPeriod);
+        _context.SetTimer(_exchangeTimer, _options.ExchangeInterval, _options.ExchangeInterval);
     }
 
     /// <summary>
@@ -150,6 +158,9 @@ public sealed partial class BroadcastEngine
             case GraftMessage graft:
                 OnGraft(from, graft);
                 return true;
+            case ExchangeMessage exchange:
+                OnExchange(from, exchange);
+                return true;
             default:
                 return false;
         }
@@ -167,6 +178,12 @@ public sealed partial class BroadcastEngine
         if (string.Equals(name, _graftTimer, StringComparison.Ordinal))
         {
             OnGraftTimer();
+            return true;
+        }
+
+        if (string.Equals(name, _exchangeTimer, StringComparison.Ordinal))
+        {
+            OnExchangeTick();
             return true;
         }
 

@@ -14,6 +14,7 @@ internal static class BroadcastTypeIds
     public const uint IHave = WireTypeIds.FirstInternal + 61;
     public const uint Prune = WireTypeIds.FirstInternal + 62;
     public const uint Graft = WireTypeIds.FirstInternal + 63;
+    public const uint Exchange = WireTypeIds.FirstInternal + 64;
 
     /// <summary>The most announcements one <c>i_have</c> message may carry (the engine's per-peer queue is bounded below it).</summary>
     public const int MaxAnnouncements = 100_000;
@@ -25,6 +26,7 @@ internal static class BroadcastTypeIds
         registry.RegisterInternal(new IHaveMessageFormatter(), IHave);
         registry.RegisterInternal(new PruneMessageFormatter(), Prune);
         registry.RegisterInternal(new GraftMessageFormatter(), Graft);
+        registry.RegisterInternal(new ExchangeMessageFormatter(), Exchange);
     }
 
     internal static void Require(int members, int needed, string what)
@@ -162,6 +164,28 @@ internal sealed class GraftMessageFormatter : WireFormatter<GraftMessage>
             BroadcastTypeIds.ReadRequired(ref reader, "id"),
             BroadcastTypeIds.ReadRound(ref reader),
             NodeNameFormatter.Decode(ref reader));
+        reader.EndObject(scope);
+        return result;
+    }
+}
+
+internal sealed class ExchangeMessageFormatter : WireFormatter<ExchangeMessage>
+{
+    public override void Write(ref WireWriter writer, ExchangeMessage value)
+    {
+        WireObjectScope scope = writer.BeginObject(4);
+        writer.WriteString(value.Handler);
+        writer.WriteVarInt64(value.Session);
+        writer.WriteBool(value.FromInitiator);
+        writer.WriteObject(value.Body);
+        writer.EndObject(scope);
+    }
+
+    public override ExchangeMessage Read(ref WireReader reader)
+    {
+        WireObjectScope scope = reader.BeginObject(out int members);
+        BroadcastTypeIds.Require(members, 4, "exchange");
+        var result = new ExchangeMessage(BroadcastTypeIds.ReadHandler(ref reader), reader.ReadVarInt64(), reader.ReadBool(), reader.ReadObject());
         reader.EndObject(scope);
         return result;
     }

@@ -37,6 +37,21 @@ public sealed class BroadcastOptions
     /// <summary>How many roots keep a tree of their own; beyond that the oldest is forgotten and starts again all eager (default 4,096).</summary>
     public int MaxTrees { get; set; } = 4096;
 
+    /// <summary>How often an anti-entropy exchange starts with a neighbour, when a handler exchanges (default 10 s, Partisan's <c>exchange_tick_period</c>).</summary>
+    public TimeSpan ExchangeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an exchange may run before it is given up and no longer counts against the limit (default 60 s).</summary>
+    public TimeSpan ExchangeTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many exchanges this node runs at once (default 1, Partisan's <c>broadcast_start_exchange_limit</c>).</summary>
+    public int MaxConcurrentExchanges { get; set; } = 1;
+
+    /// <summary>How many messages an exchange this node started may take before it is ended (default 16).</summary>
+    public int MaxExchangeSteps { get; set; } = 16;
+
+    /// <summary>How many exchange messages one peer may send this node as responder per exchange interval; more are refused (default 64).</summary>
+    public int MaxInboundExchangeMessages { get; set; } = 64;
+
     /// <summary>
     /// Prune the link a duplicate came by (default true: Plumtree). False makes the engine flood (every neighbour stays
     /// eager), the baseline Plumtree's redundancy is measured against.
@@ -60,6 +75,11 @@ public sealed class BroadcastOptions
         Range(errors, MaxMissing, 1, 10_000_000, nameof(MaxMissing));
         Range(errors, MaxPendingAnnouncementsPerPeer, 1, BroadcastTypeIds.MaxAnnouncements, nameof(MaxPendingAnnouncementsPerPeer));
         Range(errors, MaxTrees, 1, 1_000_000, nameof(MaxTrees));
+        Positive(errors, ExchangeInterval, nameof(ExchangeInterval));
+        Positive(errors, ExchangeTimeout, nameof(ExchangeTimeout));
+        Range(errors, MaxConcurrentExchanges, 1, 1024, nameof(MaxConcurrentExchanges));
+        Range(errors, MaxExchangeSteps, 1, 1024, nameof(MaxExchangeSteps));
+        Range(errors, MaxInboundExchangeMessages, 1, 1_000_000, nameof(MaxInboundExchangeMessages));
         return errors;
     }
 

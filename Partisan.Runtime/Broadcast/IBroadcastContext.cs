@@ -15,6 +15,9 @@ public interface IBroadcastContext
     /// <summary>The clock for missing-message timeouts (virtual in tests).</summary>
     TimeProvider Time { get; }
 
+    /// <summary>Randomness for choosing exchange peers (seeded in tests and the simulator, so runs repeat).</summary>
+    Random Random { get; }
+
     /// <summary>A logger for the engine.</summary>
     ILogger Logger { get; }
 

@@ -35,6 +35,12 @@ public class BroadcastMessageFormatterTests
         Assert.NotNull(ihave);
         Assert.Equal(new[] { new IHaveEntry("kv", "a", 1, Root), new IHaveEntry("other", 5, 0, Root) }, ihave.Entries);
 
+        var exchange = (ExchangeMessage?)Decode(Encode(new ExchangeMessage("kv", 9, FromInitiator: true, new[] { "a", "b" })));
+        Assert.NotNull(exchange);
+        Assert.Equal(("kv", 9L, true), (exchange.Handler, exchange.Session, exchange.FromInitiator));
+        Assert.Equal(new[] { "a", "b" }, (string[]?)exchange.Body);
+        Assert.Equal(new ExchangeMessage("kv", 9, false, null), Decode(Encode(new ExchangeMessage("kv", 9, false, null))));
+
         Assert.True(TypeRegistry.Default.TryGetTypeId(typeof(GossipMessage), out uint gossip));
         Assert.Equal(210u, gossip);
         Assert.True(TypeRegistry.Default.TryGetTypeId(typeof(GraftMessage), out uint graft));

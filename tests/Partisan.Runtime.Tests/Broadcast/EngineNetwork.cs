@@ -49,6 +49,18 @@ internal sealed class EngineNetwork
         return handler;
     }
 
+    /// <summary>Adds an engine named <paramref name="name"/> with an <see cref="ExchangeSetHandler"/>, started.</summary>
+    public ExchangeSetHandler AddExchanging(string name)
+    {
+        var node = new Node(this, N(name));
+        node.Engine = new BroadcastEngine(node, Options);
+        var handler = new ExchangeSetHandler();
+        node.Engine.Register(handler);
+        _nodes.Add(node.Self, node);
+        node.Engine.Start();
+        return handler;
+    }
+
     /// <summary>Sets each node's neighbours from undirected links written "a-b".</summary>
     public void Link(params string[] links)
     {
@@ -100,6 +112,8 @@ internal sealed class EngineNetwork
         public NodeName Self { get; } = self;
 
         public TimeProvider Time => network.Clock;
+
+        public Random Random { get; } = new(1);
 
         public ILogger Logger => NullLogger.Instance;
 
