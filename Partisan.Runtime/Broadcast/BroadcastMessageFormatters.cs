@@ -3,7 +3,7 @@ using Partisan.Serialization;
 namespace Partisan.Broadcast;
 
 /// <summary>
-/// The ids reserved for the broadcast engine's messages (210–229; 210–213 taken, docs/wire.md) and their registration.
+/// The ids reserved for the broadcast engine's messages (210–229; 210–214 taken, docs/wire.md) and their registration.
 /// Each message is an object: handler name (string), message id and payload (any registered type), round (varuint) and
 /// root (node name), as each needs. Reading refuses an empty handler name, a missing id or payload, and more than
 /// <see cref="MaxAnnouncements"/> announcements in one message with <see cref="WireFormatException"/>.

@@ -228,4 +228,41 @@ public class PlumtreeSimulationTests(ITestOutputHelper output)
         Assert.True(lackingAtEnd > 0, "the kills broke the trees: some survivors lacked some broadcasts when the burst ended");
         Assert.InRange(rounds, 1, 6);
     }
+
+    [Fact]
+    public void After_a_partition_heals_the_two_sides_converge_on_every_broadcast_either_made()
+    {
+        var options = new BroadcastOptions();
+        var cluster = new Cluster(200, seed: 9, options);
+        OverlaySimulation sim = cluster.Sim;
+        Assert.True(sim.RunUntil(cluster.Healthy, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)), $"the views formed: {sim.NeighbourDegrees()}");
+        sim.RunFor(TimeSpan.FromSeconds(30));
+
+        IReadOnlyList<NodeName> nodes = sim.Nodes;
+        PartitionHandle cut = sim.Partition(nodes.Take(100), nodes.Skip(100));
+        sim.RunFor(TimeSpan.FromSeconds(60)); // each side drops the other from its views
+        var ids = new List<string>();
+        for (int i = 0; i < 10; i++)
+        {
+            string left = "left-" + i, right = "right-" + i;
+            ids.Add(left);
+            ids.Add(right);
+            cluster.Publish(nodes[i], left);
+            cluster.Publish(nodes[100 + i], right);
+            sim.RunFor(TimeSpan.FromSeconds(1));
+        }
+
+        sim.RunFor(TimeSpan.FromSeconds(10));
+        Assert.All(nodes.Skip(100), n => Assert.DoesNotContain("left-0", cluster.Store(n).Items)); // nothing crossed the cut
+
+        sim.Heal(cut);
+        TimeSpan healed = sim.Now;
+        bool converged = sim.RunUntil(
+            () => nodes.All(n => ids.TrueForAll(cluster.Store(n).Items.Contains)),
+            TimeSpan.FromMinutes(5),
+            TimeSpan.FromSeconds(1));
+
+        output.WriteLine(FormattableString.Invariant($"200 nodes cut in two halves, 10 broadcasts on each side: converged {converged} {(sim.Now - healed).TotalSeconds:F0} s (virtual) after the heal"));
+        Assert.True(converged, "every node holds every broadcast of both sides after the heal");
+    }
 }
