@@ -28,5 +28,6 @@ internal static class RuntimeMessages
         ControlTypeIds.Register(registry);
         DeliveryTypeIds.Register(registry);
         Overlays.HyParView.HyParViewMessageFormatter.Register(registry);
+        Broadcast.BroadcastTypeIds.Register(registry);
     }
 }
