@@ -3,6 +3,7 @@ using Partisan.Tests.Support;
 namespace Partisan.Tests.Cluster;
 
 /// <summary>A connection replaced by a new one for the same slot must not lose or reorder what the old one was sending.</summary>
+[Collection(Partisan.Tests.Cluster.LoadSensitiveCollection.Name)]
 public class ReplacementTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Partisan.Tests.Cluster;
 /// (100 nodes over the in-memory transport). The time bound is generous: this checks that it converges, the bench
 /// (`bench/Partisan.Bench -- converge`) measures how fast.
 /// </summary>
+[Collection(Partisan.Tests.Cluster.LoadSensitiveCollection.Name)]
 public class ScaleTests
 {
     [Fact]

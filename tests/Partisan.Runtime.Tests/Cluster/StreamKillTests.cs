@@ -11,6 +11,7 @@ namespace Partisan.Tests.Cluster;
 /// Issue 11, "the connection layer under faults": a stream of sequenced messages over real TCP while the test kills the
 /// live connection again and again. Nothing may arrive twice or out of order; what is lost must be what was in flight.
 /// </summary>
+[Collection(Partisan.Tests.Cluster.LoadSensitiveCollection.Name)]
 public class StreamKillTests(ITestOutputHelper output)
 {
     private const long EndMarker = long.MaxValue;

@@ -11,6 +11,7 @@ namespace Partisan.Tests.Delivery;
 /// (messages and acknowledgements alike). With acknowledged delivery every message reaches the mailbox exactly once;
 /// without it the same faults lose messages, which shows the test would catch a loss.
 /// </summary>
+[Collection(Partisan.Tests.Cluster.LoadSensitiveCollection.Name)]
 public class AckUnderFaultsTests(ITestOutputHelper output)
 {
     private const int PerSender = 10_000;
