@@ -26,6 +26,8 @@ namespace Partisan.Connections;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; Close may be called after the loops end, so it is never disposed.")]
 internal sealed partial class PeerConnection
 {
+    private const string PeerClosed = "peer_closed";
+
     private readonly ITransportConnection _transport;
     private readonly IConnectionOwner _owner;
     private readonly IInboundHandler _inbound;
@@ -48,6 +50,7 @@ internal sealed partial class PeerConnection
     private long _lastReceived;
     private int _pingsUnanswered;
     private string? _closeReason;
+
     private volatile bool _retiring;
     private volatile bool _started;
     private Task? _run;
@@ -186,14 +189,25 @@ internal sealed partial class PeerConnection
 
         _retiring = true;
         Slot.Queue.Wake();
-        TimeSpan limit = _keepAlive.Enabled ? _keepAlive.DeadAfter : TimeSpan.FromSeconds(10);
-        _ = ReaderStopped.WaitAsync(limit, _time).ContinueWith(
-            static (t, s) => ((PeerConnection)s!).Close("replaced"),
+
+        // The loops end by themselves once both goodbyes have crossed (RunAsync): closing as soon as the reader stopped
+        // cancelled a writer still flushing its last batch, which was then lost. This only bounds a peer that never answers.
+        _ = Task.WhenAll(WriterStopped, ReaderStopped).WaitAsync(RetireLimit, _time).ContinueWith(
+            static (t, s) =>
+            {
+                if (!t.IsCompletedSuccessfully)
+                {
+                    ((PeerConnection)s!).Close("replaced");
+                }
+            },
             this,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
+
+    /// <summary>How long a retiring connection may take to exchange goodbyes before it is closed regardless.</summary>
+    private TimeSpan RetireLimit => _keepAlive.Enabled ? _keepAlive.DeadAfter : TimeSpan.FromSeconds(10);
 
     public Task Completion => _run ?? Task.CompletedTask;
 
@@ -202,10 +216,28 @@ internal sealed partial class PeerConnection
         Task writer = Task.Run(() => WriterLoopAsync(predecessor));
         Task reader = Task.Run(() => ReaderLoopAsync(predecessor));
         Task first = await Task.WhenAny(writer, reader).ConfigureAwait(false);
-        if (_retiring && first == writer && !_stop.IsCancellationRequested)
+        if (!_stop.IsCancellationRequested)
         {
-            // Replaced: our goodbye is out; read what the peer still sends on this connection until its goodbye.
-            await reader.ConfigureAwait(false);
+            if (first == writer && _retiring)
+            {
+                // Replaced: our goodbye is out; read what the peer still sends on this connection until its goodbye.
+                await reader.ConfigureAwait(false);
+            }
+            else if (first == reader && ReferenceEquals(Volatile.Read(ref _closeReason), PeerClosed))
+            {
+                // The peer said goodbye first (it was replaced, or leaves) and reads until ours. Cancelling our writer now
+                // would cut the batch it is flushing: part of it reaches the peer and the rest is lost (a replacement under
+                // a stream lost 1,025 messages that way). So finish that batch, say goodbye, and leave the rest queued.
+                _retiring = true;
+                Slot.Queue.Wake();
+                try
+                {
+                    await writer.WaitAsync(RetireLimit, _time).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
         }
 
         Close("connection_closed");
@@ -417,7 +449,7 @@ internal sealed partial class PeerConnection
                 ReadTimestamp(ref reader);
                 return false;
             case FrameType.Goodbye:
-                Interlocked.CompareExchange(ref _closeReason, "peer_closed", null);
+                Interlocked.CompareExchange(ref _closeReason, PeerClosed, null);
                 return false;
             default:
                 throw new ProtocolException($"Unexpected frame type {(byte)type}.");

@@ -6,11 +6,12 @@ namespace Partisan.Tests.Cluster;
 /// <summary>Faults inside the connection layer (issue 11, bugs 1 and 2): each must end in a closed, redialed slot, never a dead one.</summary>
 public class ConnectionFaultTests
 {
-    private static async Task<(PartisanNode Lower, PartisanNode Higher, FaultyTransport Faults)> PairAsync(TestNodes nodes)
+    // With faultyHigher, both nodes dial through the faulty transport: after a kill both redial, and either may win.
+    private static async Task<(PartisanNode Lower, PartisanNode Higher, FaultyTransport Faults)> PairAsync(TestNodes nodes, bool faultyHigher = false)
     {
         var faults = new FaultyTransport(new TcpTransport());
         PartisanNode lower = await nodes.StartAsync("a", o => o.Transport = faults);
-        PartisanNode higher = await nodes.StartAsync("b");
+        PartisanNode higher = faultyHigher ? await nodes.StartAsync("b", o => o.Transport = faults) : await nodes.StartAsync("b");
         Assert.True(lower.Name < higher.Name);
         await higher.JoinAsync(lower.ListenAddresses[0]);
         await Eventually.True(() => TestNodes.AllSee([lower, higher]), "the pair is connected");
@@ -21,7 +22,7 @@ public class ConnectionFaultTests
     public async Task A_redial_reset_after_the_challenge_whose_disposal_throws_is_retried_and_the_channel_comes_back()
     {
         await using var nodes = new TestNodes();
-        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes, faultyHigher: true);
         var probe = Probe.Start(higher, "inbox");
         faults.FailDialsAfterChallenge(2);
 
@@ -92,5 +93,42 @@ public class ConnectionFaultTests
         await Eventually.True(() => lower.IsFullyConnected(higher.Name) && higher.IsFullyConnected(lower.Name), "the default channel is back");
         Assert.True(lower.Send(inbox, "after"));
         Assert.Equal("after", await probe.NextAsync()); // not the payload a second time
+    }
+
+    [Fact]
+    public async Task A_connection_whose_peer_says_goodbye_first_finishes_the_batch_it_is_flushing()
+    {
+        // A replacement under a stream lost a whole batch (1,025 messages): the peer retired the old connection first, its
+        // goodbye stopped our reader, and closing then cancelled our writer in the middle of a flush.
+        await using var nodes = new TestNodes();
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        var probe = Probe.Start(higher, "inbox");
+        ProcessRef inbox = ProcessRef.ForName("inbox", higher.Name);
+        var old = lower.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == higher.Name && c.ChannelName == ChannelOptions.DefaultName);
+        TaskCompletionSource release = faults.HoldNextFlush(minBytes: 4 * 1024);
+        int sent = 0;
+        while (Volatile.Read(ref faults.FlushesHeld) == 0 && sent < 1_000_000)
+        {
+            Assert.True(lower.Send(inbox, sent++));
+            if (sent % 1_000 == 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        Assert.Equal(1, Volatile.Read(ref faults.FlushesHeld));
+        await lower.ConnectionManager.RedialForTestAsync(higher.Name, ChannelOptions.DefaultName, 0);
+        await Eventually.Within(old.ReaderStopped, "the peer's goodbye stops the old connection's reader");
+        release.SetResult();
+        int total = sent + 1_000;
+        while (sent < total)
+        {
+            Assert.True(lower.Send(inbox, sent++));
+        }
+
+        for (int i = 0; i < total; i++)
+        {
+            Assert.Equal(i, await probe.NextAsync());
+        }
     }
 }

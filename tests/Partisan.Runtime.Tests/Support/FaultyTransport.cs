@@ -5,8 +5,8 @@ namespace Partisan.Tests.Support;
 
 /// <summary>
 /// Wraps a transport to inject the faults an outside harness found: a dial reset right after the peer's
-/// Challenge whose disposal then throws, an unexpected exception inside a connection's reader, and a flush that fails
-/// after its bytes reached the peer.
+/// Challenge whose disposal then throws, an unexpected exception inside a connection's reader, a flush that fails
+/// after its bytes reached the peer, and a flush held (as a full socket holds it) until the test releases it.
 /// </summary>
 internal sealed class FaultyTransport(ITransport inner) : ITransport
 {
@@ -14,6 +14,8 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
     private int _throwInNextRead;
     private int _failFlushAfterDelivering;
     private int _refuseAllDials;
+    private int _holdFlushAtLeast;
+    private TaskCompletionSource? _flushGate;
 
     /// <summary>The next <paramref name="count"/> dials fail writing their Auth frame, and disposing them throws.</summary>
     public void FailDialsAfterChallenge(int count) => Volatile.Write(ref _failDialsAfterChallenge, count);
@@ -33,6 +35,20 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
     public void RefuseAllDials(bool refuse) => Volatile.Write(ref _refuseAllDials, refuse ? 1 : 0);
 
     public int RefusedDials;
+
+    /// <summary>
+    /// The next flush of at least <paramref name="minBytes"/> bytes on any connection waits until the returned source is
+    /// completed, as a flush waits on a full socket. Cancelled meanwhile, the connection is aborted and its bytes are lost.
+    /// </summary>
+    public TaskCompletionSource HoldNextFlush(int minBytes)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _flushGate, gate);
+        Volatile.Write(ref _holdFlushAtLeast, minBytes);
+        return gate;
+    }
+
+    public int FlushesHeld;
 
     public int FailedDials;
 
@@ -69,7 +85,7 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
             _inner = inner;
             _failAfterChallenge = failAfterChallenge;
             Input = new Reader(owner, inner.Input);
-            Output = new Writer(owner, inner.Output, failAfterChallenge);
+            Output = new Writer(owner, inner.Output, failAfterChallenge, inner.Abort);
         }
 
         public PipeReader Input { get; }
@@ -114,7 +130,7 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
         public override bool TryRead(out ReadResult result) => inner.TryRead(out result);
     }
 
-    private sealed class Writer(FaultyTransport owner, PipeWriter inner, bool failAfterChallenge) : PipeWriter
+    private sealed class Writer(FaultyTransport owner, PipeWriter inner, bool failAfterChallenge, Action abort) : PipeWriter
     {
         private int _flushes;
         private long _unflushed;
@@ -145,7 +161,29 @@ internal sealed class FaultyTransport(ITransport inner) : ITransport
                 return DeliverThenFail(cancellationToken);
             }
 
+            int hold = Volatile.Read(ref owner._holdFlushAtLeast);
+            if (hold > 0 && unflushed >= hold && Interlocked.CompareExchange(ref owner._holdFlushAtLeast, 0, hold) == hold)
+            {
+                return HeldFlush(Volatile.Read(ref owner._flushGate)!.Task, cancellationToken);
+            }
+
             return inner.FlushAsync(cancellationToken);
+        }
+
+        private async ValueTask<FlushResult> HeldFlush(Task gate, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref owner.FlushesHeld);
+            try
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                abort(); // the socket goes with what it had not sent
+                throw;
+            }
+
+            return await inner.FlushAsync(cancellationToken);
         }
 
         private async ValueTask<FlushResult> DeliverThenFail(CancellationToken cancellationToken)
