@@ -14,106 +14,94 @@ namespace Partisan.Calls;
 internal sealed class CallManager
 {
     private readonly PartisanNode _node;
-    private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
+    private readonly ConcurrentDictionary<long, IPendingCall> _pending = new();
 
     public CallManager(PartisanNode node) => _node = node;
 
     public int PendingCount => _pending.Count;
 
-    private sealed class PendingCall(ProcessRef server) : TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        public ProcessRef Server { get; } = server;
-    }
-
-    public async Task<object?> CallAsync(ProcessRef server, object request, TimeSpan timeout, ForwardOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns the task that completes with the answer. Untraced (nobody listens to
+    /// the <c>Partisan</c> activity source) no async method is involved: the task is the pending call's own.
+    /// </summary>
+    public Task<TReply> CallAsync<TReply>(ProcessRef server, object request, TimeSpan timeout, ForwardOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        cancellationToken.ThrowIfCancellationRequested();
-        Ref tag = _node.MakeRef();
-        var pending = new PendingCall(server);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TReply>(cancellationToken);
+        }
 
-        // The timeout runs before the call is counted in PendingCount and before the request leaves: whoever sees
-        // the call pending (a test about to advance virtual time) knows its timer is already armed.
-        CancellationTokenSource? timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, _node.TimeProvider);
-        CancellationTokenRegistration timeoutRegistration = default;
-        CancellationTokenRegistration cancelRegistration = default;
-        long started = Stopwatch.GetTimestamp();
+        return Spans.Enabled
+            ? TracedCallAsync<TReply>(server, request, timeout, options, cancellationToken)
+            : Start<TReply>(server, request, timeout, options, cancellationToken).Task;
+    }
+
+    private async Task<TReply> TracedCallAsync<TReply>(ProcessRef server, object request, TimeSpan timeout, ForwardOptions options, CancellationToken cancellationToken)
+    {
         using Activity? span = Spans.StartCall(_node.Name, server, request);
         if (span is not null)
         {
             _node.InstallTraceContext();
         }
 
-        string? errorType = null;
         try
         {
-            if (timer is not null)
-            {
-                timeoutRegistration = timer.Token.Register(
-                    static state =>
-                    {
-                        var (call, limit) = ((PendingCall, TimeSpan))state!;
-                        call.TrySetException(new CallTimeoutException(call.Server, limit));
-                    },
-                    (pending, timeout));
-            }
+            return await Start<TReply>(server, request, timeout, options, cancellationToken).Task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Spans.Failed(span, ex))
+        {
+            throw; // not reached: the filter only records
+        }
+    }
 
-            if (cancellationToken.CanBeCanceled)
-            {
-                cancelRegistration = cancellationToken.Register(
-                    static state =>
-                    {
-                        var (call, token) = ((PendingCall, CancellationToken))state!;
-                        call.TrySetCanceled(token);
-                    },
-                    (pending, cancellationToken));
-            }
-
+    private PendingCall<TReply> Start<TReply>(ProcessRef server, object request, TimeSpan timeout, ForwardOptions options, CancellationToken cancellationToken)
+    {
+        Ref tag = _node.MakeRef();
+        var pending = new PendingCall<TReply>(this, server, tag.Id, timeout);
+        try
+        {
+            // The timeout runs before the call is counted in PendingCount and before the request leaves: whoever sees
+            // the call pending (a test about to advance virtual time) knows its timer is already armed.
+            pending.ArmTimeout(_node.TimeProvider);
+            pending.CancelWith(cancellationToken);
             _pending[tag.Id] = pending;
             var call = new CallRequest(tag, request) { TraceParent = Spans.CurrentContext() };
             if (!_node.ForwardMessage(server.Node, server, call, options))
             {
-                throw new CalleeDownException(server, server.Node == _node.Name ? ExitReason.NoProc : ExitReason.NoConnection);
+                pending.Fail(new CalleeDownException(server, server.Node == _node.Name ? ExitReason.NoProc : ExitReason.NoConnection));
             }
+        }
+        catch (Exception ex)
+        {
+            pending.Fail(ex); // a request that cannot be sent (an unregistered type, too large) fails the call, not the caller's thread
+        }
 
-            return await pending.Task.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Failed(span, ex, out errorType))
-        {
-            throw; // not reached: the filter only records
-        }
-        finally
-        {
-            _node.Metrics.CallCompleted(Stopwatch.GetElapsedTime(started), errorType);
-            _pending.TryRemove(tag.Id, out _);
-            timeoutRegistration.Dispose();
-            cancelRegistration.Dispose();
-            timer?.Dispose();
-        }
+        return pending;
     }
 
-    private static bool Failed(Activity? span, Exception error, out string? errorType)
-    {
-        errorType = error.GetType().FullName;
-        return Spans.Failed(span, error);
-    }
+    /// <summary>Takes an answered call out of the table (only that call: a newer one cannot share its tag).</summary>
+    internal void Forget(IPendingCall call) => _pending.TryRemove(new KeyValuePair<long, IPendingCall>(call.TagId, call));
+
+    /// <summary>Records an answered call's duration and, when it failed, the error's type.</summary>
+    internal void Completed(TimeSpan duration, string? errorType) => _node.Metrics.CallCompleted(duration, errorType);
 
     public void OnReply(Ref tag, object? value)
     {
-        if (tag.Node == _node.Name && _pending.TryRemove(tag.Id, out PendingCall? call))
+        if (tag.Node == _node.Name && _pending.TryGetValue(tag.Id, out IPendingCall? call))
         {
-            call.TrySetResult(value);
+            call.Complete(value);
         }
     }
 
     public void OnFailure(Ref tag, ExitReason reason, string? errorType, string? errorMessage)
     {
-        if (tag.Node != _node.Name || !_pending.TryRemove(tag.Id, out PendingCall? call))
+        if (tag.Node != _node.Name || !_pending.TryGetValue(tag.Id, out IPendingCall? call))
         {
             return;
         }
 
-        call.TrySetException(errorType is null
+        call.Fail(errorType is null
             ? new CalleeDownException(call.Server, reason)
             : new CallFailedException(call.Server, errorType, errorMessage ?? string.Empty));
     }
@@ -128,11 +116,11 @@ internal sealed class CallManager
     /// <summary>Fails every call waiting on <paramref name="node"/> with <c>noconnection</c>.</summary>
     public void NodeDown(NodeName node)
     {
-        foreach (KeyValuePair<long, PendingCall> pair in _pending)
+        foreach (KeyValuePair<long, IPendingCall> pair in _pending)
         {
-            if (pair.Value.Server.Node == node && _pending.TryRemove(pair.Key, out PendingCall? call))
+            if (pair.Value.Server.Node == node)
             {
-                call.TrySetException(new CalleeDownException(call.Server, ExitReason.NoConnection));
+                pair.Value.Fail(new CalleeDownException(pair.Value.Server, ExitReason.NoConnection));
             }
         }
     }

@@ -113,7 +113,10 @@ internal sealed partial class PeerConnection
                     continue;
                 }
 
-                if (!await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+                // Waiting without a token lets the queue reuse one wait instead of allocating one each time the writer goes
+                // idle (once a message under ping-pong). Close cancels, then wakes the queue: a wake taken above came after a
+                // cancel this check sees, and one not yet taken ends the wait.
+                if (ct.IsCancellationRequested || !await queue.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -162,6 +162,7 @@ internal sealed partial class PeerConnection
         }
 
         _stop.Cancel();
+        Slot.Queue.Wake(); // after the cancel: the writer waits on its queue without a token
         _transport.Input.CancelPendingRead();
     }
 

@@ -76,24 +76,16 @@ public sealed partial class PartisanNode
     /// goes down, and <see cref="CallFailedException"/> when its handler throws.
     /// </summary>
     public Task<object?> CallAsync(ProcessRef server, object request, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Calls.CallAsync(server, request, timeout ?? DefaultCallTimeout, default, cancellationToken);
+        Calls.CallAsync<object?>(server, request, timeout ?? DefaultCallTimeout, default, cancellationToken);
 
     /// <summary>Like <see cref="CallAsync(ProcessRef, object, TimeSpan?, CancellationToken)"/>, with channel and partition key options.</summary>
     public Task<object?> CallAsync(ProcessRef server, object request, ForwardOptions options, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Calls.CallAsync(server, request, timeout ?? DefaultCallTimeout, options, cancellationToken);
+        Calls.CallAsync<object?>(server, request, timeout ?? DefaultCallTimeout, options, cancellationToken);
 
     /// <summary>Calls <paramref name="server"/> and returns the reply as <typeparamref name="TReply"/>.</summary>
     /// <exception cref="CallFailedException">The reply is not a <typeparamref name="TReply"/> (or the handler threw).</exception>
-    public async Task<TReply> CallAsync<TReply>(ProcessRef server, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        object? reply = await Calls.CallAsync(server, request, timeout ?? DefaultCallTimeout, options, cancellationToken).ConfigureAwait(false);
-        return reply switch
-        {
-            TReply typed => typed,
-            null when default(TReply) is null => default!,
-            _ => throw new CallFailedException(server, typeof(InvalidCastException).FullName!, $"The reply is {reply?.GetType().Name ?? "null"}, not {typeof(TReply).Name}."),
-        };
-    }
+    public Task<TReply> CallAsync<TReply>(ProcessRef server, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Calls.CallAsync<TReply>(server, request, timeout ?? DefaultCallTimeout, options, cancellationToken);
 
     /// <summary>Calls this node has made that wait for a reply.</summary>
     public int PendingCalls => Calls.PendingCount;

@@ -44,10 +44,45 @@ public sealed class ProcessContext
     {
         if (!cancellationToken.CanBeCanceled)
         {
-            return ReadAsync(_process.Stopping);
+            return ReadMailboxAsync();
         }
 
         return ReceiveLinkedAsync(cancellationToken);
+    }
+
+    // The common wait, with no token: the mailbox then reuses its single reader's wait instead of allocating one per wait,
+    // and a message already there costs no async method at all. A process told to stop is woken by its mailbox closing
+    // (TryTerminate completes it before cancelling Stopping).
+    private ValueTask<object> ReadMailboxAsync()
+    {
+        if (_process.Stopping.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<object>(_process.Stopping);
+        }
+
+        ValueTask<object> read = _process.Mailbox.ReadAsync(CancellationToken.None);
+        if (read.IsCompletedSuccessfully)
+        {
+            _process.Taken();
+            return read;
+        }
+
+        return AwaitReadAsync(read);
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<object> AwaitReadAsync(ValueTask<object> read)
+    {
+        try
+        {
+            object message = await read.ConfigureAwait(false);
+            _process.Taken();
+            return message;
+        }
+        catch (System.Threading.Channels.ChannelClosedException ex)
+        {
+            throw new OperationCanceledException("The process is exiting.", ex, _process.Stopping);
+        }
     }
 
     private async ValueTask<object> ReceiveLinkedAsync(CancellationToken cancellationToken)
