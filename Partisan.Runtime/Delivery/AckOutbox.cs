@@ -121,8 +121,8 @@ internal sealed class AckOutbox : IDisposable
         return true;
     }
 
-    /// <summary>Like <see cref="TrySend"/>, but waits for room in the store instead of refusing.</summary>
-    public async ValueTask<PendingMessage?> SendAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, TaskCompletionSource? done, CancellationToken cancellationToken)
+    /// <summary>Like <see cref="TrySend"/>, but waits for room in the store instead of refusing; <paramref name="extensions"/> are the header fields set before (a causal stamp).</summary>
+    public async ValueTask<PendingMessage?> SendAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, FrameExtensions extensions, TaskCompletionSource? done, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -132,7 +132,7 @@ internal sealed class AckOutbox : IDisposable
                 room = _room.Task;
             }
 
-            if (TrySend(node, target, message, options, FrameExtensions.None, done, out PendingMessage? kept))
+            if (TrySend(node, target, message, options, extensions, done, out PendingMessage? kept))
             {
                 return kept;
             }
