@@ -33,6 +33,7 @@ internal sealed class AckOutbox : IDisposable
     private int _count;
     private long _bytes;
     private int _unsupportedLogged;
+    private long _lastUnknownLogged;
     private volatile bool _stopped;
 
     public AckOutbox(Router router, DeliveryOptions options, TimeProvider time, PartisanMetrics metrics, ILogger logger, Func<NodeName, bool> isMember)
@@ -200,7 +201,15 @@ internal sealed class AckOutbox : IDisposable
 
         if (settled is null)
         {
+            // Forged, replayed, or for a message settled already (a duplicate's acknowledgement): counted, logged at most once a second.
             Interlocked.Increment(ref UnknownAcks);
+            long now = Environment.TickCount64;
+            long last = Interlocked.Read(ref _lastUnknownLogged);
+            if (now - last > 1000 && Interlocked.CompareExchange(ref _lastUnknownLogged, now, last) == last)
+            {
+                DeliveryLog.UnknownAck(_logger, from, ack.Epoch == Epoch ? $"sequence {ack.Sequence} is not kept" : $"run {ack.Epoch} is not this node's");
+            }
+
             return;
         }
 

@@ -23,6 +23,6 @@ internal static partial class DeliveryLog
     [LoggerMessage(5006, LogLevel.Warning, "Causal delivery to {Node} refused: it speaks protocol version 1")]
     public static partial void CausalUnsupported(ILogger logger, NodeName node);
 
-    [LoggerMessage(5007, LogLevel.Warning, "Ignored an acknowledgement from {Node}: {Reason}")]
+    [LoggerMessage(5007, LogLevel.Debug, "Ignored an acknowledgement from {Node}: {Reason} (a late duplicate is normal; a forged or replayed one is contained)")]
     public static partial void UnknownAck(ILogger logger, NodeName node, string reason);
 }

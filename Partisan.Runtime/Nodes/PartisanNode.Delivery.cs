@@ -132,6 +132,9 @@ public sealed partial class PartisanNode
 
     internal CausalStage Causal => _causal;
 
+    /// <summary>The send path (for tests that put bad input on the wire).</summary>
+    internal Router Router => _router;
+
     /// <summary>The causal stamp for a message that bypasses the outbound pipeline (acknowledged sends that wait for room), or none.</summary>
     private FrameExtensions CausalFields(NodeName destination, in ForwardOptions options)
     {
