@@ -37,9 +37,16 @@ public sealed partial class PartisanNode
         }
 
         // Causal delivery: inbound it sees only messages with a causal stamp; outbound it enters with the first labelled message.
-        _causal = new CausalStage(options.Delivery, Name, IsMember, node => _router.ProtocolVersionOf(node), dispatcher.DeliverUnstaged, TimeProvider, Metrics, _logger);
+        _causal = new CausalStage(options.Delivery, _channels, Name, IsMember, node => _router.ProtocolVersionOf(node), dispatcher.DeliverUnstaged, TimeProvider, Metrics, _logger);
         Pipeline.Install(_causal, StageOrder.Causal, StageDirections.InboundCausal);
-        _router.OnCausalWanted(() => Pipeline.Install(_causal, StageOrder.Causal, StageDirections.Outbound));
+        if (_causal.HasCausalChannels)
+        {
+            Pipeline.Install(_causal, StageOrder.Causal, StageDirections.Outbound);
+        }
+        else
+        {
+            _router.OnCausalWanted(() => Pipeline.Install(_causal, StageOrder.Causal, StageDirections.Outbound));
+        }
 
         if (_faults is not null)
         {
@@ -139,7 +146,7 @@ public sealed partial class PartisanNode
     private FrameExtensions CausalFields(NodeName destination, in ForwardOptions options)
     {
         var fields = default(FrameExtensions);
-        if (options.CausalLabel is { } label)
+        if (_causal.LabelFor(options) is { } label)
         {
             if (_router.ProtocolVersionOf(destination) == 1)
             {

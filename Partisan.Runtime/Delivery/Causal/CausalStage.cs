@@ -36,8 +36,18 @@ internal sealed class CausalStage : IDeliveryStage, IDisposable
     private long _refused;
     private volatile bool _stopped;
 
-    public CausalStage(DeliveryOptions options, NodeName self, Func<NodeName, bool> isMember, Func<NodeName, int> protocolVersionOf, Action<ProcessRef, object> deliver, TimeProvider time, PartisanMetrics metrics, ILogger logger)
+    private readonly Dictionary<string, string>? _channelLabels;
+
+    public CausalStage(DeliveryOptions options, IReadOnlyList<ChannelOptions> channels, NodeName self, Func<NodeName, bool> isMember, Func<NodeName, int> protocolVersionOf, Action<ProcessRef, object> deliver, TimeProvider time, PartisanMetrics metrics, ILogger logger)
     {
+        foreach (ChannelOptions channel in channels)
+        {
+            if (channel.CausalLabel is { } label)
+            {
+                (_channelLabels ??= new Dictionary<string, string>(StringComparer.Ordinal))[channel.Name] = label;
+            }
+        }
+
         _options = options;
         _self = self;
         _isMember = isMember;
@@ -78,6 +88,13 @@ internal sealed class CausalStage : IDeliveryStage, IDisposable
         }
     }
 
+    /// <summary>True when a channel sends every message with causal delivery (<see cref="ChannelOptions.CausalLabel"/>).</summary>
+    public bool HasCausalChannels => _channelLabels is not null;
+
+    /// <summary>The label a message with <paramref name="options"/> is sent on: its own, or its channel's; null when none.</summary>
+    public string? LabelFor(in ForwardOptions options) =>
+        options.CausalLabel ?? (_channelLabels is { } labels ? labels.GetValueOrDefault(options.Channel ?? ChannelOptions.DefaultName) : null);
+
     /// <summary>Stamps <paramref name="label"/>'s next message to <paramref name="destination"/>; the bytes go in the causal header field.</summary>
     /// <exception cref="ArgumentException">The label is not in <see cref="DeliveryOptions.CausalLabels"/>.</exception>
     public byte[] StampFor(NodeName destination, string label)
@@ -95,7 +112,7 @@ internal sealed class CausalStage : IDeliveryStage, IDisposable
     /// <inheritdoc />
     public StageResult OnOutbound(ref OutboundMessage message)
     {
-        if (message.Options.CausalLabel is not { } label)
+        if (LabelFor(message.Options) is not { } label)
         {
             return StageResult.Continue;
         }

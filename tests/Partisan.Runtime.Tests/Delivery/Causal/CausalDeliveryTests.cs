@@ -114,6 +114,35 @@ public class CausalDeliveryTests
     }
 
     [Fact]
+    public async Task A_channel_with_a_causal_label_orders_every_message_sent_on_it()
+    {
+        await using var nodes = new TestNodes(new InMemoryNetwork());
+        PartisanNode[] pair = await ClusterAsync(nodes, 2, o => o.Channels.Add(new ChannelOptions("ordered") { Ack = true, CausalLabel = Label }));
+        (PartisanNode a, PartisanNode b) = (pair[0], pair[1]);
+        Assert.Same(a.Causal, a.Pipeline.Stages[0]); // installed at start, first out
+        var probe = Probe.Start(b);
+        int holdBack = 1;
+        b.Faults.AddInterposition((direction, _, message) =>
+            direction == FaultDirection.Receive && message is "m1" && Volatile.Read(ref holdBack) == 1 ? InterpositionResult.Drop : InterpositionResult.Pass);
+
+        Assert.True(a.ForwardMessage(b.Name, probe.Pid, "m1", ForwardOptions.OnChannel("ordered")));
+        Assert.True(a.ForwardMessage(b.Name, probe.Pid, "m2", ForwardOptions.OnChannel("ordered")));
+        await Eventually.True(() => b.HeldCausalMessages == 1, "m2 is held");
+        Assert.False(probe.TryNext(out _));
+        Volatile.Write(ref holdBack, 0);
+        Assert.Equal("m1", await probe.NextAsync());
+        Assert.Equal("m2", await probe.NextAsync());
+    }
+
+    [Fact]
+    public void A_channel_naming_a_label_that_is_not_configured_fails_validation()
+    {
+        PartisanOptions options = TestNodes.Options("v");
+        options.Channels.Add(new ChannelOptions("ordered") { CausalLabel = "missing" });
+        Assert.Contains(options.Validate(), e => e.Contains("causal label 'missing'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unconfigured_label_is_refused_at_the_sender()
     {
         await using var nodes = new TestNodes(new InMemoryNetwork());
