@@ -44,6 +44,13 @@ public sealed record ChannelOptions
     /// <summary>When true, every message on this channel is sent with acknowledged delivery (<see cref="ForwardOptions.Ack"/>).</summary>
     public bool Ack { get; init; }
 
+    /// <summary>
+    /// When set, every message on this channel is sent with causal delivery on this label
+    /// (<see cref="ForwardOptions.CausalLabel"/>, which overrides it per message); it must be in
+    /// <see cref="DeliveryOptions.CausalLabels"/>.
+    /// </summary>
+    public string? CausalLabel { get; init; }
+
     /// <summary>The default channel's options.</summary>
     public static ChannelOptions Default { get; } = new(DefaultName);
 

@@ -10,8 +10,11 @@ internal enum ExtensionField : uint
     /// <summary>Acknowledgement id (<c>varuint64</c>): the receiver acknowledges the message by it (acknowledged delivery).</summary>
     AckId = 1,
 
-    /// <summary>Causal clock (opaque bytes, defined by causal delivery): the message is delivered after what it depends on.</summary>
-    CausalClock = 2,
+    /// <summary>
+    /// Reserved: the causal clock's placeholder before causal delivery existed (opaque bytes, never given a meaning). Never
+    /// sent; a reader skips it like an unknown id. Causal delivery uses <see cref="CausalClock"/>.
+    /// </summary>
+    ReservedCausalPlaceholder = 2,
 
     /// <summary>W3C trace context <c>traceparent</c> in binary: version <c>u8</c> (0), trace id 16 bytes, parent span id 8 bytes, flags <c>u8</c>.</summary>
     TraceParent = 3,
@@ -25,4 +28,11 @@ internal enum ExtensionField : uint
     /// acknowledged and is never sent again). The receiver deduplicates by (run, sequence).
     /// </summary>
     AckContext = 5,
+
+    /// <summary>
+    /// Causal stamp (causal delivery, docs/wire.md): the label, the sender's vector clock of that label and its order
+    /// buffer; the receiver delivers the message after what it depends on. A reader that does not know the id delivers
+    /// the message at once, as a plain one.
+    /// </summary>
+    CausalClock = 6,
 }

@@ -40,6 +40,12 @@ internal struct FrameExtensions
     /// <summary>True when no field is set: the frame is written exactly as in protocol version 1.</summary>
     public readonly bool IsEmpty => _present == Fields.None;
 
+    /// <summary>
+    /// Which inbound stage list a message with these fields takes (<see cref="Routing.DeliveryPipeline.InboundStages"/>):
+    /// bit 0 when it came by acknowledged delivery, bit 1 when it carries a causal stamp.
+    /// </summary>
+    public readonly int InboundKind => (IsAcked ? 1 : 0) | (Has(Fields.CausalClock) ? 2 : 0);
+
     /// <summary>True when both acknowledgement fields are set (<see cref="AckId"/> and <see cref="AckContext"/>): the message came by acknowledged delivery.</summary>
     public readonly bool IsAcked => (_present & (Fields.AckId | Fields.AckContext)) == (Fields.AckId | Fields.AckContext);
 

@@ -33,6 +33,7 @@ internal sealed class AckOutbox : IDisposable
     private int _count;
     private long _bytes;
     private int _unsupportedLogged;
+    private long _lastUnknownLogged;
     private volatile bool _stopped;
 
     public AckOutbox(Router router, DeliveryOptions options, TimeProvider time, PartisanMetrics metrics, ILogger logger, Func<NodeName, bool> isMember)
@@ -121,8 +122,8 @@ internal sealed class AckOutbox : IDisposable
         return true;
     }
 
-    /// <summary>Like <see cref="TrySend"/>, but waits for room in the store instead of refusing.</summary>
-    public async ValueTask<PendingMessage?> SendAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, TaskCompletionSource? done, CancellationToken cancellationToken)
+    /// <summary>Like <see cref="TrySend"/>, but waits for room in the store instead of refusing; <paramref name="extensions"/> are the header fields set before (a causal stamp).</summary>
+    public async ValueTask<PendingMessage?> SendAsync(NodeName node, ProcessRef target, object message, ForwardOptions options, FrameExtensions extensions, TaskCompletionSource? done, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -132,7 +133,7 @@ internal sealed class AckOutbox : IDisposable
                 room = _room.Task;
             }
 
-            if (TrySend(node, target, message, options, FrameExtensions.None, done, out PendingMessage? kept))
+            if (TrySend(node, target, message, options, extensions, done, out PendingMessage? kept))
             {
                 return kept;
             }
@@ -200,7 +201,15 @@ internal sealed class AckOutbox : IDisposable
 
         if (settled is null)
         {
+            // Forged, replayed, or for a message settled already (a duplicate's acknowledgement): counted, logged at most once a second.
             Interlocked.Increment(ref UnknownAcks);
+            long now = Environment.TickCount64;
+            long last = Interlocked.Read(ref _lastUnknownLogged);
+            if (now - last > 1000 && Interlocked.CompareExchange(ref _lastUnknownLogged, now, last) == last)
+            {
+                DeliveryLog.UnknownAck(_logger, from, ack.Epoch == Epoch ? $"sequence {ack.Sequence} is not kept" : $"run {ack.Epoch} is not this node's");
+            }
+
             return;
         }
 

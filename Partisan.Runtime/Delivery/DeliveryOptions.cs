@@ -16,13 +16,24 @@ public sealed class DeliveryOptions
     /// <summary>Encoded bytes kept for retransmission at most (all peers together); as <see cref="MaxUnackedMessages"/> when full.</summary>
     public long MaxUnackedBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>The causal labels this node sends and receives on (Partisan's <c>causal_labels</c>); a message with another label is refused.</summary>
+    /// <summary>
+    /// The causal labels this node sends and receives on (Partisan's <c>causal_labels</c>; configure the same on every node).
+    /// Sending with another label throws <see cref="ArgumentException"/>; a message arriving with one is dropped and logged.
+    /// </summary>
     public List<string> CausalLabels { get; } = new();
 
-    /// <summary>Causal messages held back, waiting for what they depend on, at most (all senders and labels together); beyond, the newest arrival is dropped and reported.</summary>
+    /// <summary>
+    /// Causal messages held back, waiting for what they depend on, at most (per label, all senders together); beyond, the
+    /// oldest held message's missing dependencies are declared lost (a gap: logged and counted) and what that releases is
+    /// delivered, still in causal order.
+    /// </summary>
     public int MaxHeldCausalMessages { get; set; } = 10_000;
 
-    /// <summary>How long a causal message may be held before it is dropped and reported (logged and counted as dropped, reason <c>causal_timeout</c>).</summary>
+    /// <summary>
+    /// How long a causal message may be held, on the node's clock, before its missing dependencies are declared lost (a gap:
+    /// logged, counted as dropped with reason <c>causal_gap</c> and in <see cref="PartisanNode.CausalGaps"/>); it is then
+    /// delivered, and a lost message that turns up later is dropped as stale. Longer than any partition you expect to heal.
+    /// </summary>
     public TimeSpan CausalHoldTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Every problem with these options, one sentence each.</summary>

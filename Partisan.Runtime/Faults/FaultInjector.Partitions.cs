@@ -1,3 +1,5 @@
+using Partisan.Connections;
+
 namespace Partisan.Faults;
 
 /// <content>Partitions: this node and a set of peers cannot reach each other until the partition is resolved.</content>
@@ -23,6 +25,29 @@ public sealed partial class FaultInjector
         foreach (NodeName peer in peers)
         {
             KillConnections(peer);
+        }
+
+        return handle;
+    }
+
+    /// <summary>
+    /// Cuts this node off from every other node, present and future, as if its process had died while it goes on running
+    /// (the in-memory network's old <c>Crash</c>, on every transport): every open connection is killed, every handshake is
+    /// refused both ways and every frame is lost, until <see cref="ResolvePartition"/>. To stop a node for real, dispose it.
+    /// </summary>
+    public PartitionHandle Isolate()
+    {
+        PartitionHandle handle;
+        lock (_gate)
+        {
+            handle = new PartitionHandle(++_nextHandle);
+            _partitions[handle.Id] = new Partition(handle, []) { Everyone = true };
+            RebuildPartitioned();
+        }
+
+        foreach (PeerConnection connection in _connections.OpenConnections())
+        {
+            connection.Close("isolated_by_fault_injection");
         }
 
         return handle;
@@ -55,6 +80,11 @@ public sealed partial class FaultInjector
     /// <summary>True when a partition separates this node from <paramref name="peer"/>.</summary>
     public bool IsPartitioned(NodeName peer)
     {
+        if (_isolated)
+        {
+            return true;
+        }
+
         NodeName[] cut = _partitioned;
         for (int i = 0; i < cut.Length; i++)
         {
@@ -70,12 +100,15 @@ public sealed partial class FaultInjector
     private void RebuildPartitioned()
     {
         var all = new HashSet<NodeName>();
+        bool isolated = false;
         foreach (Partition partition in _partitions.Values)
         {
             all.UnionWith(partition.Peers);
+            isolated |= partition.Everyone;
         }
 
         _partitioned = [.. all];
+        _isolated = isolated;
         UpdateFramesActive();
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class FaultInjector
     private readonly Dictionary<long, object> _byHandle = new();
     private readonly Dictionary<long, Partition> _partitions = new();
     private volatile NodeName[] _partitioned = [];
+    private volatile bool _isolated;
     private long _nextHandle;
     private volatile bool _framesActive;
 
@@ -153,7 +154,7 @@ public sealed partial class FaultInjector
     }
 
     // Under _gate.
-    private void UpdateFramesActive() => _framesActive = _frameRules.Length != 0 || _partitioned.Length != 0;
+    private void UpdateFramesActive() => _framesActive = _frameRules.Length != 0 || _partitioned.Length != 0 || _isolated;
 
     private static T[] Without<T>(T[] items, object what)
     {

@@ -25,7 +25,9 @@ public readonly record struct ForwardOptions
 
     /// <summary>
     /// Causal delivery (Partisan's <c>causal_label</c>): a label from <see cref="DeliveryOptions.CausalLabels"/>; the receiver
-    /// delivers the message only after every message of that label it causally depends on (docs/delivery.md).
+    /// delivers the message only after every message of that label to it that happened before it (docs/delivery.md).
+    /// Ordering is not retransmission: without <see cref="Ack"/>, a lost message holds its successors until
+    /// <see cref="DeliveryOptions.CausalHoldTimeout"/> declares it lost. Needs a peer speaking protocol version 2.
     /// </summary>
     public string? CausalLabel { get; init; }
 

@@ -10,6 +10,7 @@ public sealed partial class PartisanNode
 {
     private AckOutbox _acks = null!;
     private AckStage _ackStage = null!;
+    private CausalStage _causal = null!;
     private FaultInjector? _faults;
 
     private void ComposeDelivery(PartisanOptions options, InboundDispatcher dispatcher)
@@ -33,6 +34,18 @@ public sealed partial class PartisanNode
         else
         {
             _router.OnAckWanted(InstallAckStage);
+        }
+
+        // Causal delivery: inbound it sees only messages with a causal stamp; outbound it enters with the first labelled message.
+        _causal = new CausalStage(options.Delivery, _channels, Name, IsMember, node => _router.ProtocolVersionOf(node), dispatcher.DeliverUnstaged, TimeProvider, Metrics, _logger);
+        Pipeline.Install(_causal, StageOrder.Causal, StageDirections.InboundCausal);
+        if (_causal.HasCausalChannels)
+        {
+            Pipeline.Install(_causal, StageOrder.Causal, StageDirections.Outbound);
+        }
+        else
+        {
+            _router.OnCausalWanted(() => Pipeline.Install(_causal, StageOrder.Causal, StageDirections.Outbound));
         }
 
         if (_faults is not null)
@@ -90,7 +103,7 @@ public sealed partial class PartisanNode
         using CancellationTokenRegistration expiry = deadline is null ? default : deadline.Token.Register(
             static s => ((TaskCompletionSource)s!).TrySetException(new DeliveryFailedException("The deadline passed before the acknowledgement came.")),
             done);
-        PendingMessage? pending = await _acks.SendAsync(target.Node, target, message, options with { Ack = true }, done, cancellationToken).ConfigureAwait(false);
+        PendingMessage? pending = await _acks.SendAsync(target.Node, target, message, options with { Ack = true }, CausalFields(target.Node, options), done, cancellationToken).ConfigureAwait(false);
         try
         {
             await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -115,9 +128,40 @@ public sealed partial class PartisanNode
 
     internal AckStage AckStage => _ackStage;
 
+    /// <summary>Messages held back by causal delivery now, waiting for what they depend on (all labels).</summary>
+    public int HeldCausalMessages => _causal.Held;
+
+    /// <summary>
+    /// Held causal messages whose missing dependencies this node declared lost so far (the hold bound or
+    /// <see cref="DeliveryOptions.CausalHoldTimeout"/>; each logged, and counted as dropped with reason <c>causal_gap</c>).
+    /// </summary>
+    public long CausalGaps => _causal.Gaps;
+
+    internal CausalStage Causal => _causal;
+
+    /// <summary>The send path (for tests that put bad input on the wire).</summary>
+    internal Router Router => _router;
+
+    /// <summary>The causal stamp for a message that bypasses the outbound pipeline (acknowledged sends that wait for room), or none.</summary>
+    private FrameExtensions CausalFields(NodeName destination, in ForwardOptions options)
+    {
+        var fields = default(FrameExtensions);
+        if (_causal.LabelFor(options) is { } label)
+        {
+            if (_router.ProtocolVersionOf(destination) == 1)
+            {
+                throw new DeliveryFailedException(destination, DeliveryFailure.Unsupported, $"{destination} speaks protocol version 1, which cannot carry causal stamps.");
+            }
+
+            fields.CausalClock = _causal.StampFor(destination, label);
+        }
+
+        return fields;
+    }
+
     private ValueTask<bool> SendWithAckAsync(ProcessRef target, object message, ForwardOptions options, CancellationToken cancellationToken)
     {
-        ValueTask<PendingMessage?> sent = _acks.SendAsync(target.Node, target, message, options, null, cancellationToken);
+        ValueTask<PendingMessage?> sent = _acks.SendAsync(target.Node, target, message, options, CausalFields(target.Node, options), null, cancellationToken);
         return sent.IsCompletedSuccessfully ? ValueTask.FromResult(true) : Await(sent);
 
         static async ValueTask<bool> Await(ValueTask<PendingMessage?> sent)

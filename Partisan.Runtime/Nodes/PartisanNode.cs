@@ -200,6 +200,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
         long incarnation = TimeProvider.GetUtcNow().UtcTicks;
         _acks.Epoch = (ulong)incarnation;
+        _causal.Run = (ulong)incarnation;
         Controls.Freeze(Types);
         IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _tags, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
@@ -215,6 +216,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         }
 
         _acks.Dispose();
+        _causal.Dispose();
         await _peers.DisposeAsync().ConfigureAwait(false);
         foreach (IMessageTarget target in _processes.All)
         {

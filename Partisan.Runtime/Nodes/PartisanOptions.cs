@@ -215,6 +215,11 @@ public sealed class PartisanOptions
             {
                 errors.Add($"Channels: '{channel.Name}' is configured twice.");
             }
+
+            if (channel.CausalLabel is { } label && !Delivery.CausalLabels.Contains(label))
+            {
+                errors.Add($"Channels: '{channel.Name}' names causal label '{label}', which is not in Delivery.CausalLabels.");
+            }
         }
 
         if (MaxFrameSize is < 1024 or > 1024 * 1024 * 1024)

@@ -9,15 +9,15 @@ namespace Partisan.Routing;
 /// delivery on its first use, fault interposition on its first function): the stage lists are immutable arrays,
 /// replaced under a lock and published with a volatile write, so senders and readers see either the old list or the
 /// new one. With no stage for a direction the router and dispatcher skip it with one array-length check; a frame
-/// without the acknowledgement fields never enters a stage installed for <see cref="StageDirections.InboundAcked"/> only.
+/// without the acknowledgement fields never enters a stage installed for <see cref="StageDirections.InboundAcked"/> only,
+/// and one without a causal stamp never enters a stage installed for <see cref="StageDirections.InboundCausal"/> only.
 /// </summary>
 internal sealed class DeliveryPipeline
 {
     private readonly Lock _gate = new();
     private Entry[] _entries = [];
     private IDeliveryStage[] _outbound = [];
-    private IDeliveryStage[] _inbound = [];
-    private IDeliveryStage[] _inboundAcked = [];
+    private IDeliveryStage[][] _inboundByKind = [[], [], [], []]; // by FrameExtensions.InboundKind
 
     /// <summary>True when no outbound stage is installed (the router then sends directly).</summary>
     public bool IsEmpty => Volatile.Read(ref _outbound).Length == 0;
@@ -26,8 +26,7 @@ internal sealed class DeliveryPipeline
     public IReadOnlyList<IDeliveryStage> Stages => Volatile.Read(ref _outbound);
 
     /// <summary>The inbound stages a message with <paramref name="extensions"/> passes (run last to first); empty when it goes straight to the mailbox.</summary>
-    public IDeliveryStage[] InboundStages(in FrameExtensions extensions) =>
-        extensions.IsAcked ? Volatile.Read(ref _inboundAcked) : Volatile.Read(ref _inbound);
+    public IDeliveryStage[] InboundStages(in FrameExtensions extensions) => Volatile.Read(ref _inboundByKind)[extensions.InboundKind];
 
     /// <summary>Appends <paramref name="stage"/> in both directions, after every stage installed so far.</summary>
     public void Add(IDeliveryStage stage) => Install(stage, StageOrder.Last, StageDirections.Both);
@@ -74,16 +73,25 @@ internal sealed class DeliveryPipeline
     {
         _entries = entries;
         Volatile.Write(ref _outbound, Select(entries, StageDirections.Outbound));
-        Volatile.Write(ref _inbound, Select(entries, StageDirections.InboundPlain));
-        Volatile.Write(ref _inboundAcked, Select(entries, StageDirections.InboundAcked));
+        var byKind = new IDeliveryStage[4][];
+        for (int kind = 0; kind < byKind.Length; kind++)
+        {
+            StageDirections wanted = kind == 0 ? StageDirections.InboundPlain : StageDirections.None;
+            wanted |= (kind & 1) != 0 ? StageDirections.InboundAcked : StageDirections.None;
+            wanted |= (kind & 2) != 0 ? StageDirections.InboundCausal : StageDirections.None;
+            byKind[kind] = Select(entries, wanted);
+        }
+
+        Volatile.Write(ref _inboundByKind, byKind);
     }
 
-    private static IDeliveryStage[] Select(Entry[] entries, StageDirections direction)
+    /// <summary>The stages that want any of <paramref name="directions"/>, in order.</summary>
+    private static IDeliveryStage[] Select(Entry[] entries, StageDirections directions)
     {
         var selected = new List<IDeliveryStage>(entries.Length);
         foreach (Entry entry in entries)
         {
-            if ((entry.Directions & direction) != 0)
+            if ((entry.Directions & directions) != 0)
             {
                 selected.Add(entry.Stage);
             }
@@ -132,17 +140,23 @@ internal sealed class DeliveryPipeline
 [Flags]
 internal enum StageDirections
 {
+    /// <summary>None.</summary>
+    None = 0,
+
     /// <summary>Messages on their way out.</summary>
     Outbound = 1,
 
-    /// <summary>Messages that arrived without the acknowledgement fields.</summary>
+    /// <summary>Messages that arrived with neither the acknowledgement fields nor a causal stamp.</summary>
     InboundPlain = 2,
 
     /// <summary>Messages that arrived with the acknowledgement fields (ack id and ack context).</summary>
     InboundAcked = 4,
 
+    /// <summary>Messages that arrived with a causal stamp.</summary>
+    InboundCausal = 8,
+
     /// <summary>Every message that arrived.</summary>
-    Inbound = InboundPlain | InboundAcked,
+    Inbound = InboundPlain | InboundAcked | InboundCausal,
 
     /// <summary>Every message, both ways.</summary>
     Both = Outbound | Inbound,
@@ -151,6 +165,12 @@ internal enum StageDirections
 /// <summary>Where the built-in stages sit in a <see cref="DeliveryPipeline"/> (lower runs first outbound, last inbound).</summary>
 internal static class StageOrder
 {
+    /// <summary>
+    /// Causal delivery: first out (its stamp goes into what the acknowledgement store keeps), last in (after
+    /// deduplication; it delivers what it releases itself, in order).
+    /// </summary>
+    public const int Causal = 50;
+
     /// <summary>Trace context: first out (its field goes into what the acknowledgement store keeps), last in.</summary>
     public const int TraceContext = 100;
 

@@ -22,6 +22,7 @@ internal sealed partial class Router
     private readonly ILogger _logger;
     private readonly DeliveryPipeline _pipeline;
     private Action? _ackWanted;
+    private Action? _causalWanted;
     private readonly NodeName _self;
     private readonly byte _relayHops;
     private Func<FrozenDictionary<NodeName, NodeName>> _nextHops = static () => FrozenDictionary<NodeName, NodeName>.Empty;
@@ -118,12 +119,29 @@ internal sealed partial class Router
         }
     }
 
+    /// <summary>Sets what runs the first time a message has a causal label (<see cref="ForwardOptions.CausalLabel"/>): the node installs the causal stage then.</summary>
+    public void OnCausalWanted(Action install) => _causalWanted = install;
+
+    private void CausalWanted()
+    {
+        if (Volatile.Read(ref _causalWanted) is { } install)
+        {
+            install(); // idempotent, as AckWanted
+            Volatile.Write(ref _causalWanted, null);
+        }
+    }
+
     /// <summary>Queues <paramref name="message"/> for <paramref name="target"/> on <paramref name="node"/>. False when the node is unknown or unreachable, or the queue is full.</summary>
     public bool Forward(NodeName node, ProcessRef target, object message, in ForwardOptions options)
     {
         if (options.Ack)
         {
             AckWanted();
+        }
+
+        if (options.CausalLabel is not null)
+        {
+            CausalWanted();
         }
 
         if (!_pipeline.IsEmpty)
@@ -182,6 +200,11 @@ internal sealed partial class Router
         if (options.Ack)
         {
             AckWanted();
+        }
+
+        if (options.CausalLabel is not null)
+        {
+            CausalWanted();
         }
 
         if (!_pipeline.IsEmpty)

@@ -6,14 +6,13 @@ namespace Partisan.Transport;
 /// <summary>
 /// A network inside one process: nodes listen on ports of this network and connect through
 /// in-memory pipes. Lets a test run many nodes in one process over the real framing, handshake
-/// and codec. <see cref="Partition"/> and <see cref="Heal"/> cut and restore links between ports.
+/// and codec. Faults (partitions, kills, a node cut off from all: the network's old <c>Partition</c>, <c>Heal</c> and
+/// <c>Crash</c>) are the node's: <see cref="PartisanNode.Faults"/>, the same on every transport.
 /// </summary>
 public sealed class InMemoryNetwork
 {
     private readonly ConcurrentDictionary<int, Func<ITransportConnection, Task>> _listeners = new();
     private readonly ConcurrentDictionary<InMemoryConnection, byte> _connections = new();
-    private readonly ConcurrentDictionary<(int, int), byte> _partitions = new();
-    private readonly ConcurrentDictionary<int, byte> _crashed = new();
     private int _nextPort = 20000;
 
     internal int Bind(int port, Func<ITransportConnection, Task> onAccepted)
@@ -42,16 +41,6 @@ public sealed class InMemoryNetwork
             throw new PartisanException($"Connection refused: nothing listens on in-memory port {toPort}.");
         }
 
-        if (_crashed.ContainsKey(fromPort))
-        {
-            throw new PartisanException($"In-memory port {fromPort} has crashed; it cannot connect.");
-        }
-
-        if (IsPartitioned(fromPort, toPort))
-        {
-            throw new PartisanException($"Connection refused: in-memory ports {fromPort} and {toPort} are partitioned.");
-        }
-
         var options = new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, useSynchronizationContext: false);
         var toServer = new Pipe(options);
         var toClient = new Pipe(options);
@@ -64,38 +53,6 @@ public sealed class InMemoryNetwork
         _ = Task.Run(() => onAccepted(server));
         return client;
     }
-
-    /// <summary>Cuts the link between two ports: open connections between them break and new ones are refused.</summary>
-    public void Partition(int portA, int portB)
-    {
-        _partitions[(Math.Min(portA, portB), Math.Max(portA, portB))] = 0;
-        foreach (InMemoryConnection connection in _connections.Keys)
-        {
-            if ((connection.LocalPort == portA && connection.RemotePort == portB) || (connection.LocalPort == portB && connection.RemotePort == portA))
-            {
-                connection.Abort();
-            }
-        }
-    }
-
-    /// <summary>Restores the link between two ports.</summary>
-    public void Heal(int portA, int portB) => _partitions.TryRemove((Math.Min(portA, portB), Math.Max(portA, portB)), out _);
-
-    /// <summary>Breaks every open connection to or from <paramref name="port"/>, and refuses new ones either way (as if the node's process died).</summary>
-    public void Crash(int port)
-    {
-        _crashed[port] = 0;
-        Unbind(port);
-        foreach (InMemoryConnection connection in _connections.Keys)
-        {
-            if (connection.LocalPort == port || connection.RemotePort == port)
-            {
-                connection.Abort();
-            }
-        }
-    }
-
-    private bool IsPartitioned(int a, int b) => _partitions.ContainsKey((Math.Min(a, b), Math.Max(a, b)));
 
     internal void Forget(InMemoryConnection connection) => _connections.TryRemove(connection, out _);
 

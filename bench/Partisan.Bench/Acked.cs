@@ -6,18 +6,21 @@ namespace Partisan.Bench;
 /// <summary>
 /// The cost of acknowledged delivery against plain sends: one sender, one-way messages of one size on the "data"
 /// channel, the throughput part's batches (msg/s), then a latency pass where each message is followed by a marker the
-/// sink answers (p50 of send to answer; acked, both go through the acknowledgement store and are acknowledged).
+/// sink answers (p50 of send to answer; acked, both go through the acknowledgement store and are acknowledged). With
+/// <c>causal</c>, every message also carries a causal stamp of <see cref="BenchChannels.CausalLabel"/> (held and ordered at
+/// the sink's node), plain or acked.
 /// </summary>
 internal static class Acked
 {
-    public static async Task<Dictionary<string, object>> RunAsync(Session session, int size, bool ack, int count, int latencyCount)
+    public static async Task<Dictionary<string, object>> RunAsync(Session session, int size, bool ack, bool causal, int count, int latencyCount)
     {
-        Dictionary<string, object> throughput = await Scenarios.ThroughputAsync(session, size, 1, count, 1000, ack);
-        long[] samples = await Scenarios.WithLimit(LatencyAsync(session, size, ack, latencyCount), "acked latency");
+        string? label = causal ? BenchChannels.CausalLabel : null;
+        Dictionary<string, object> throughput = await Scenarios.ThroughputAsync(session, size, 1, count, 1000, ack, label);
+        long[] samples = await Scenarios.WithLimit(LatencyAsync(session, size, ack, label, latencyCount), "acked latency");
         var result = new Dictionary<string, object>
         {
             ["bench"] = "acked",
-            ["mode"] = ack ? "acked" : "plain",
+            ["mode"] = (causal ? "causal" : "") + (causal && ack ? "+" : "") + (ack ? "acked" : causal ? "" : "plain"),
             ["payload_bytes"] = size,
             ["senders"] = 1,
             ["msgs"] = throughput["msgs"],
@@ -29,13 +32,13 @@ internal static class Acked
         return result;
     }
 
-    private static Task<long[]> LatencyAsync(Session session, int size, bool ack, int count)
+    private static Task<long[]> LatencyAsync(Session session, int size, bool ack, string? causalLabel, int count)
     {
         PartisanNode node = session.Node;
         NodeName remote = session.Remote;
         byte[] payload = Scenarios.Payload(size);
         var sink = ProcessRef.ForName("sink0", remote);
-        var options = new ForwardOptions { Channel = BenchChannels.Data, PartitionKey = 0, Ack = ack };
+        var options = new ForwardOptions { Channel = BenchChannels.Data, PartitionKey = 0, Ack = ack, CausalLabel = causalLabel };
         var done = new TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         node.Spawn(async ctx =>
         {

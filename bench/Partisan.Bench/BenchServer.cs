@@ -94,6 +94,9 @@ internal static class BenchChannels
 
     public const int ParallelConnections = 16;
 
+    /// <summary>The causal label of the acked part's causal modes (configured on both processes, as causal delivery needs).</summary>
+    public const string CausalLabel = "bench";
+
     /// <summary>The environment variable <c>--protection</c> sets for this process and the server it starts.</summary>
     public const string ProtectionVariable = "PARTISAN_BENCH_PROTECTION";
 
@@ -104,6 +107,7 @@ internal static class BenchChannels
             options.FrameProtection = protection;
         }
 
+        options.Delivery.CausalLabels.Add(CausalLabel);
         if (mode == Proxied)
         {
             options.Channels.Add(new ChannelOptions(Single, parallelism: 1));

@@ -11,13 +11,14 @@ using Partisan.Bench;
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
     usage: Partisan.Bench [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
-                          [--counters] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
+                          [--counters] [--causal] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench reconnect [--json FILE]
            Partisan.Bench simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
       --scale X       multiply every message count and time limit (default 1)
+      --causal        acked part: also causal delivery, unacked and acked (64 B msg/s and p50 beside plain and acked)
       --counters      also report GC, allocation, thread-pool and CPU figures per message, both processes
       --delay-ms N    latency scenario: delay of the proxy each way (default 10, so 20 ms RTT)
       --window BYTES  latency scenario / proxy: bytes in flight per connection and direction (default 4194304)
@@ -45,6 +46,7 @@ string part = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
 string? jsonPath = null;
 double scale = 1.0;
 bool counters = false;
+bool causalModes = false;
 double delayMs = 10;
 int window = 4 * 1024 * 1024;
 int? nodeCount = null;
@@ -62,6 +64,9 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
             break;
         case "--scale" when double.TryParse(Next(), CultureInfo.InvariantCulture, out double s) && s > 0:
             scale = s;
+            break;
+        case "--causal":
+            causalModes = true;
             break;
         case "--counters":
             counters = true;
@@ -151,11 +156,13 @@ try
         if (all || part == "acked")
         {
             // Acknowledged delivery against plain sends, 64 B, one sender, in one session: plain first, as the first acked
-            // send installs the acknowledgement stage in the sender's pipeline for good; each after its own warm-up.
-            foreach (bool ack in new[] { false, true })
+            // send installs the acknowledgement stage in the sender's pipeline for good; each after its own warm-up. With
+            // --causal, then causal (unacked) and causal + acked, after the first labelled send installed the causal stage.
+            (bool Ack, bool Causal)[] modes = causalModes ? [(false, false), (true, false), (false, true), (true, true)] : [(false, false), (true, false)];
+            foreach ((bool ack, bool causal) in modes)
             {
-                await Acked.RunAsync(session, 64, ack, Scaled(20_000), Scaled(1000)); // warm-up, not reported
-                results.Add(await Measure(session, () => Acked.RunAsync(session, 64, ack, Scaled(200_000), Scaled(5000)), "msgs"));
+                await Acked.RunAsync(session, 64, ack, causal, Scaled(20_000), Scaled(1000)); // warm-up, not reported
+                results.Add(await Measure(session, () => Acked.RunAsync(session, 64, ack, causal, Scaled(200_000), Scaled(5000)), "msgs"));
             }
         }
 

@@ -145,7 +145,7 @@ internal static class Scenarios
     /// (as the Erlang reference does). Senders use the "data" channel with their index as partition key, with
     /// acknowledged delivery when <paramref name="ack"/>.
     /// </summary>
-    public static async Task<Dictionary<string, object>> ThroughputAsync(Session session, int size, int senders, int perSender, int batch, bool ack = false)
+    public static async Task<Dictionary<string, object>> ThroughputAsync(Session session, int size, int senders, int perSender, int batch, bool ack = false, string? causalLabel = null)
     {
         PartisanNode node = session.Node;
         NodeName remote = session.Remote;
@@ -156,7 +156,7 @@ internal static class Scenarios
         for (int s = 0; s < senders; s++)
         {
             var sink = ProcessRef.ForName("sink" + (s % BenchServer.Sinks), remote);
-            var options = new ForwardOptions { Channel = BenchChannels.Data, PartitionKey = s, Ack = ack };
+            var options = new ForwardOptions { Channel = BenchChannels.Data, PartitionKey = s, Ack = ack, CausalLabel = causalLabel };
             var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             finished[s] = completion.Task;
             node.Spawn(async ctx =>
