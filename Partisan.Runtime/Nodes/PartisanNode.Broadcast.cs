@@ -67,6 +67,9 @@ public sealed partial class PartisanNode
     /// <exception cref="InvalidOperationException">Broadcast is off.</exception>
     public Task<BroadcastCounters> BroadcastCountersAsync() => BroadcastHost.CountersAsync();
 
+    /// <summary>Sends one of the engine's messages to <paramref name="to"/> as the engine would (tests of the path: relay, bad input).</summary>
+    internal bool SendBroadcastMessage(NodeName to, object message) => BroadcastHost.Send(to, message);
+
     /// <summary>Runs <paramref name="function"/> with the engine on its loop (tests, inspection).</summary>
     internal Task<T> InvokeBroadcastAsync<T>(Func<BroadcastEngine, T> function) => BroadcastHost.InvokeAsync(function);
 }
