@@ -18,6 +18,9 @@ internal sealed class ConcurrentSetHandler(string name = "set") : IBroadcastHand
 
     public int Count => _items.Count;
 
+    /// <summary>Raised on the broadcast loop for each item merged from a peer.</summary>
+    public event Action<string>? Merged;
+
     /// <summary>What the application does: apply the write locally, then broadcast it.</summary>
     public void Publish(PartisanNode node, string item)
     {
@@ -27,7 +30,17 @@ internal sealed class ConcurrentSetHandler(string name = "set") : IBroadcastHand
 
     public BroadcastData BroadcastData(object message) => new(message, message);
 
-    public bool Merge(object id, object payload) => _items.TryAdd((string)payload, 0);
+    public bool Merge(object id, object payload)
+    {
+        var item = (string)payload;
+        if (!_items.TryAdd(item, 0))
+        {
+            return false;
+        }
+
+        Merged?.Invoke(item);
+        return true;
+    }
 
     public bool IsStale(object id) => _items.ContainsKey((string)id);
 
