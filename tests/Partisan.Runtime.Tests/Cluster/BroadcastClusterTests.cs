@@ -85,18 +85,38 @@ public class BroadcastClusterTests
         await Eventually.True(() => handlers.Take(Size - 1).All(h => h.Count == 10), "the seven connected nodes hold the 10 broadcasts", Bound);
         Assert.Equal(0, cutHandler.Count);
 
-        long exchangesBefore = (await cut.BroadcastCountersAsync()).ExchangesCompleted;
+        long[] exchangesBefore = await ExchangesCompletedAsync(cluster);
+        long[] graftsServedBefore = await GraftsServedAsync(cluster);
         Assert.True(cut.Faults.ResolvePartition(partition));
 
         // Nothing is broadcast again: only an exchange (started by either side) can bring the cut node the messages.
         await Eventually.True(() => cutHandler.Count == 10, "the healed node holds all 10 broadcasts", Bound);
-        long exchanged = 0;
-        foreach (PartisanNode node in cluster)
+        long[] exchangesAfter = await ExchangesCompletedAsync(cluster);
+        Assert.True(exchangesAfter.Sum() > exchangesBefore.Sum(), "exchanges ran after the heal");
+        Assert.Equal(0, (await cut.BroadcastCountersAsync()).Delivered); // nothing reached it as a broadcast payload
+        Assert.Equal(graftsServedBefore.Sum(), (await GraftsServedAsync(cluster)).Sum());
+    }
+
+    private static async Task<long[]> ExchangesCompletedAsync(PartisanNode[] nodes)
+    {
+        var counts = new long[nodes.Length];
+        for (int i = 0; i < nodes.Length; i++)
         {
-            exchanged += (await node.BroadcastCountersAsync()).ExchangesCompleted;
+            counts[i] = (await nodes[i].BroadcastCountersAsync()).ExchangesCompleted;
         }
 
-        Assert.True(exchanged > exchangesBefore, "exchanges ran");
+        return counts;
+    }
+
+    private static async Task<long[]> GraftsServedAsync(PartisanNode[] nodes)
+    {
+        var counts = new long[nodes.Length];
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            counts[i] = (await nodes[i].BroadcastCountersAsync()).GraftsServed;
+        }
+
+        return counts;
     }
 
     [Fact]
