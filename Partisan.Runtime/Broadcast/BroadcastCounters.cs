@@ -56,4 +56,13 @@ public sealed class BroadcastCounters
 
     /// <summary>Sends the context refused (no connection, queue full).</summary>
     public long SendsFailed { get; internal set; }
+
+    /// <summary>Messages from nodes that are not members of this node's cluster, dropped before the engine saw them (on a node).</summary>
+    public long FromNonMembers { get; internal set; }
+
+    /// <summary>Messages refused because <see cref="BroadcastOptions.MaxQueuedMessages"/> were waiting for the engine (on a node).</summary>
+    public long QueueOverflows { get; internal set; }
+
+    /// <summary>A copy, to hand out of the engine's loop.</summary>
+    internal BroadcastCounters Copy() => (BroadcastCounters)MemberwiseClone();
 }

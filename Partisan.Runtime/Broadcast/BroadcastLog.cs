@@ -16,4 +16,16 @@ internal static partial class BroadcastLog
 
     [LoggerMessage(6004, LogLevel.Debug, "Broadcast gave up on a missing message of {Handler} after {Attempts} grafts")]
     public static partial void MissingAbandoned(ILogger logger, string handler, int attempts);
+
+    [LoggerMessage(6005, LogLevel.Warning, "Broadcast dropped a {Kind} from {Peer}: not a member of this node's cluster")]
+    public static partial void NotAMember(ILogger logger, NodeName peer, string kind);
+
+    [LoggerMessage(6006, LogLevel.Warning, "Broadcast refused messages from peers: {Queued} wait for the engine already (MaxQueuedMessages); anti-entropy repairs what they carried")]
+    public static partial void QueueFull(ILogger logger, int queued);
+
+    [LoggerMessage(6007, LogLevel.Warning, "Broadcast could not send a {Kind} to {Peer}")]
+    public static partial void SendFailed(ILogger logger, string kind, NodeName peer, Exception error);
+
+    [LoggerMessage(6008, LogLevel.Error, "Broadcast engine failed handling {Work}")]
+    public static partial void WorkFailed(ILogger logger, string work, Exception error);
 }

@@ -7,6 +7,29 @@ namespace Partisan.Broadcast;
 /// </summary>
 public sealed class BroadcastOptions
 {
+    /// <summary>The default name of the channel a node's broadcast traffic uses (<see cref="Channel"/>).</summary>
+    public const string DefaultChannel = "broadcast";
+
+    /// <summary>
+    /// Run a broadcast engine on the node (default false). It adds the channel <see cref="Channel"/>, one more connection
+    /// per neighbour, which is why it is asked for rather than always there; every node of a cluster must agree. The
+    /// simulator and tests that host an engine themselves ignore this.
+    /// </summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>
+    /// The channel broadcast messages travel on (default <c>broadcast</c>), so they never wait behind user traffic. It is
+    /// added to the node's channels unless configured in <see cref="PartisanOptions.Channels"/> already (to give it more
+    /// parallelism or compression); it must not be the default or the membership channel.
+    /// </summary>
+    public string Channel { get; set; } = DefaultChannel;
+
+    /// <summary>
+    /// How many messages from peers may wait for the node's engine; more are refused and logged (default 65,536), so a
+    /// flood costs bounded memory. Anti-entropy repairs what a refused message carried.
+    /// </summary>
+    public int MaxQueuedMessages { get; set; } = 65_536;
+
     /// <summary>The prefix of the engine's timer names, so a host can tell them from its own (default <c>plumtree</c>).</summary>
     public string TimerPrefix { get; set; } = "plumtree";
 
@@ -67,6 +90,16 @@ public sealed class BroadcastOptions
             errors.Add("Broadcast TimerPrefix must not be empty.");
         }
 
+        if (ChannelOptions.ValidateName(Channel) is { } channelError)
+        {
+            errors.Add("Broadcast Channel: " + channelError);
+        }
+        else if (Channel is ChannelOptions.DefaultName or ChannelOptions.MembershipName)
+        {
+            errors.Add($"Broadcast Channel must be a channel of its own, not '{Channel}', so broadcasts never wait behind other traffic.");
+        }
+
+        Range(errors, MaxQueuedMessages, 1, 10_000_000, nameof(MaxQueuedMessages));
         Positive(errors, LazyTickPeriod, nameof(LazyTickPeriod));
         Positive(errors, GraftTimeout, nameof(GraftTimeout));
         Positive(errors, GraftRetryTimeout, nameof(GraftRetryTimeout));

@@ -26,7 +26,8 @@ namespace Partisan.Hosting;
 /// when the node starts); their values are never logged.
 /// </para>
 /// <para>
-/// <c>Overlay</c> is a section: <c>Kind</c> and the settings of that kind (<c>PartisanOptionsSetup.Overlay.cs</c>).
+/// <c>Overlay</c> is a section: <c>Kind</c> and the settings of that kind (<c>PartisanOptionsSetup.Overlay.cs</c>);
+/// <c>Broadcast</c> is a section of <see cref="Broadcast.BroadcastOptions"/> (<c>PartisanOptionsSetup.Broadcast.cs</c>).
 /// </para>
 /// </remarks>
 internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanOptions>
@@ -59,6 +60,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             [nameof(PartisanOptions.TraceSends)] = (s, o, r) => ReadBoolean(s, r, v => o.TraceSends = v),
             [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),
             [nameof(PartisanOptions.Overlay)] = ReadOverlay,
+            [nameof(PartisanOptions.Broadcast)] = ReadBroadcast,
         };
 
     /// <summary>Options that can only be set in code (objects, delegates).</summary>

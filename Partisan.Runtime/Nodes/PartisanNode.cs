@@ -72,7 +72,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _secretKey = Handshake.DeriveKey(options.ClusterSecret ?? PartisanOptions.DevelopmentSecret);
         var codec = new MessageCodec(WireContext, options.MaxFrameSize, options.CompressionThreshold);
         ITransport transport = options.Transport ?? new TcpTransport(options.Tls);
-        _channels = BuildChannelTable(options.Channels);
+        _channels = BuildChannelTable(options.Channels, options.Broadcast);
         _tags = options.Tags.ToArray();
 
         // The layers, bottom up: connections, routing (send path and inbound dispatch), the overlay, the peer service.
@@ -94,6 +94,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         }
 
         ComposeDelivery(options, dispatcher);
+        ComposeBroadcast(options);
         StartInspection();
 
         // Each subsystem handles its own control messages.
@@ -119,16 +120,23 @@ public sealed partial class PartisanNode : IAsyncDisposable
         }
     }
 
-    private static List<ChannelOptions> BuildChannelTable(List<ChannelOptions> configured)
+    private static List<ChannelOptions> BuildChannelTable(List<ChannelOptions> configured, Broadcast.BroadcastOptions broadcast)
     {
         var table = new List<ChannelOptions>();
         bool hasDefault = false;
         bool hasMembership = false;
+        bool hasBroadcast = !broadcast.Enabled;
         foreach (ChannelOptions channel in configured)
         {
             hasDefault |= channel.Name == ChannelOptions.DefaultName;
             hasMembership |= channel.Name == ChannelOptions.MembershipName;
+            hasBroadcast |= channel.Name == broadcast.Channel;
             table.Add(channel);
+        }
+
+        if (!hasBroadcast)
+        {
+            table.Add(new ChannelOptions(broadcast.Channel));
         }
 
         if (!hasDefault)
@@ -202,6 +210,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _acks.Epoch = (ulong)incarnation;
         _causal.Run = (ulong)incarnation;
         Controls.Freeze(Types);
+        _broadcast?.Start();
         IReadOnlyList<ListenAddress> bound = await _peers.StartAsync(_requestedAddresses, _channels, incarnation, _tags, _secretKey, cancellationToken).ConfigureAwait(false);
         Log.NodeStarted(_logger, Name, string.Join(", ", bound));
     }
@@ -218,6 +227,11 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _acks.Dispose();
         _causal.Dispose();
         await _peers.DisposeAsync().ConfigureAwait(false);
+        if (_broadcast is not null)
+        {
+            await _broadcast.StopAsync().ConfigureAwait(false);
+        }
+
         foreach (IMessageTarget target in _processes.All)
         {
             if (target is LocalProcess process)

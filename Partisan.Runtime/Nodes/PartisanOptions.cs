@@ -155,6 +155,9 @@ public sealed class PartisanOptions
     /// <summary>Acknowledged and causal delivery: retransmission, bounds of the store, causal labels (docs/delivery.md).</summary>
     public DeliveryOptions Delivery { get; } = new();
 
+    /// <summary>Broadcast (Plumtree) on the node: off unless <see cref="Broadcast.BroadcastOptions.Enabled"/>; its channel, bounds and timers (docs/broadcast.md).</summary>
+    public Broadcast.BroadcastOptions Broadcast { get; } = new();
+
     /// <summary>Fault injection (<see cref="PartisanNode.Faults"/>): off by default, and then it costs one null check per frame.</summary>
     public Faults.FaultOptions Faults { get; } = new();
 
@@ -287,6 +290,11 @@ public sealed class PartisanOptions
         }
 
         CheckOverlay(errors);
+        if (Broadcast.Enabled)
+        {
+            errors.AddRange(Broadcast.Validate());
+        }
+
         if (Tls is not null && (Tls.Server is null || Tls.Client is null))
         {
             errors.Add("Tls needs both Server and Client options.");

@@ -59,7 +59,12 @@ internal sealed partial class OverlayRunner
         }
 
         _wanted.UnionWith(neighbourNames);
-        PublishMembers(members);
+        bool membersChanged = PublishMembers(members);
+        if (_topologyChanged is not null && (membersChanged || !_publishedNeighbours.SetEquals(neighbourNames)))
+        {
+            PublishTopology(neighbourNames);
+        }
+
         _partial = false;
         foreach (NodeName name in memberNames)
         {
@@ -73,11 +78,30 @@ internal sealed partial class OverlayRunner
         UpdateAllReachability(memberNames, "noconnection");
     }
 
-    private void PublishMembers(IReadOnlyCollection<NodeSpec> members)
+    // Neighbours and members as last handed to the topology listener (the broadcast engine), so it hears of changes only.
+    private readonly HashSet<NodeName> _publishedNeighbours = new();
+    private Action<NodeName[], NodeName[]>? _topologyChanged;
+
+    /// <summary>
+    /// Calls <paramref name="listener"/> on the loop with the neighbours (this node left out) and the members (this node
+    /// included) whenever either changes; set before the node starts.
+    /// </summary>
+    public void OnTopologyChanged(Action<NodeName[], NodeName[]> listener) => _topologyChanged = listener;
+
+    private void PublishTopology(HashSet<NodeName> neighbourNames)
+    {
+        _publishedNeighbours.Clear();
+        _publishedNeighbours.UnionWith(neighbourNames);
+        var neighbours = new NodeName[neighbourNames.Count];
+        neighbourNames.CopyTo(neighbours);
+        _topologyChanged!(neighbours, _memberNames);
+    }
+
+    private bool PublishMembers(IReadOnlyCollection<NodeSpec> members)
     {
         if (!MembersChanged(members))
         {
-            return;
+            return false;
         }
 
         var specs = new NodeSpec[members.Count];
@@ -97,6 +121,7 @@ internal sealed partial class OverlayRunner
         _memberSpecs = specs;
         _memberNames = Array.ConvertAll(specs, s => s.Name);
         Log.MembersChanged(_logger, string.Join(", ", _memberNames));
+        return true;
     }
 
     private readonly Dictionary<NodeName, NodeSpec> _memberIndex = new();

@@ -276,6 +276,14 @@ internal sealed partial class Router
         return EnqueueControl(slot!, frame, bounded: true);
     }
 
+    /// <summary>
+    /// Sends a runtime control message to <paramref name="node"/> on <paramref name="channel"/> within the queue's byte
+    /// limit (broadcast: a subsystem that repairs loss itself, and whose traffic must not grow a queue without bound).
+    /// Relayed like any frame when <paramref name="node"/> is reached through a next hop.
+    /// </summary>
+    public bool SendControlBounded(NodeName node, object message, string channel) =>
+        PrepareControl(node, message, channel, 0, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: true);
+
     private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, out ConnectionSlot? slot)
     {
         if (TryRoute(node, channel, key, out Route route) is not null)

@@ -7,6 +7,7 @@ using Partisan.Bench;
 //   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
 //   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
 //   dotnet run -c Release --project bench/Partisan.Bench -- reconnect
+//   dotnet run -c Release --project bench/Partisan.Bench -- broadcast [--nodes N] [--scale X] [--simulated] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
 const string Usage = """
@@ -14,6 +15,7 @@ const string Usage = """
                           [--counters] [--causal] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench reconnect [--json FILE]
+           Partisan.Bench broadcast [--nodes N] [--scale X] [--simulated] [--seed S] [--json FILE]
            Partisan.Bench simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
       --json FILE     append one JSON object per result (disterl's field names) to FILE
@@ -25,6 +27,8 @@ const string Usage = """
       --protection X  frame protection of both processes' nodes (default: PartisanOptions' default)
       --nodes N       converge scenario: full-mesh nodes in this process, all joining at once (default 64)
       --memory        converge scenario: over the in-memory transport instead of TCP on 127.0.0.1
+      --nodes N       broadcast scenario: full-mesh TCP nodes with broadcast on (default 8; simulated: 1000)
+      --simulated     broadcast scenario: Plumtree over HyParView in the simulator (virtual time) instead of TCP
       --overlay NAME  simulate: the overlay (fullmesh, hyparview)
       --nodes N       simulate: simulated nodes (default 200)
       --kill A,B      simulate: fractions of the nodes crashed in turn, each followed by a recovery period (default 0.5,0.8)
@@ -51,6 +55,7 @@ double delayMs = 10;
 int window = 4 * 1024 * 1024;
 int? nodeCount = null;
 bool memory = false;
+bool simulated = false;
 string simOverlay = "fullmesh";
 double[] simKills = [0.5, 0.8];
 int simSeed = 1;
@@ -92,6 +97,9 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
         case "--memory":
             memory = true;
             break;
+        case "--simulated":
+            simulated = true;
+            break;
         case "--protection" when Enum.TryParse(Next(), ignoreCase: true, out Partisan.Transport.FrameProtection p) && Enum.IsDefined(p):
             // The server process inherits the environment.
             Environment.SetEnvironmentVariable(BenchChannels.ProtectionVariable, p.ToString());
@@ -105,7 +113,7 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "simulate" or "all") || (jsonPath is null && args.Contains("--json")))
+if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "simulate" or "broadcast" or "all") || (jsonPath is null && args.Contains("--json")))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -202,6 +210,21 @@ try
     if (part == "simulate")
     {
         foreach (Dictionary<string, object> result in Simulate.Run(simOverlay, nodeCount ?? 200, simKills, simSeed, scale))
+        {
+            results.Add(result);
+        }
+    }
+
+    if (part == "broadcast" && simulated)
+    {
+        results.Add(BroadcastSimulate.Run(nodeCount ?? 1000, Scaled(20), simSeed));
+    }
+
+    if (part == "broadcast" && !simulated)
+    {
+        // Plumtree on TCP: time to reach all, one broadcast at a time, and broadcasts per second in a burst.
+        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(30, 120 * scale));
+        foreach (Dictionary<string, object> result in await BroadcastBench.RunAsync(nodeCount ?? 8, Scaled(500), Scaled(20_000), 64, limit))
         {
             results.Add(result);
         }

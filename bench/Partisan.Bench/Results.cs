@@ -100,6 +100,12 @@ internal sealed class Results(string? jsonPath, bool showCounters)
                 return $"{bench,-10} {"default channel killed",-28} {r["kills"],8}  back in p50 {r["p50_ms"]} ms (min {r["min_ms"]}, max {r["max_ms"]})";
             case "converge":
                 return $"{bench,-10} {$"{r["nodes"]} nodes, {r["network"]}",-28} {r["nodes"],8}  members known in {r["members_s"]} s, connected in {r["converge_s"]} s, {r["membership_mib"]} MiB of membership traffic, {r["warnings"]} warnings, {r["node_down_events"]} node-down events; idle {r["idle_cpu_pct_of_core"]}% of a core, {r["idle_membership_kib_s"]} KiB/s of membership traffic";
+            case "broadcast" when r.ContainsKey("reached_all"):
+                return $"{bench,-10} {$"{r["nodes"]} simulated, {r["overlay"]}",-28} {r["n"],8}  {r["reached_all"]} reached all; time to reach all p50 {r["reach_p50_virtual_ms"]} ms, max {r["reach_max_virtual_ms"]} ms virtual; rmr {r["rmr"]} ({r["wall_s"]} s wall, seed {r["seed"]})";
+            case "broadcast" when r.ContainsKey("broadcasts_per_s"):
+                return $"{bench,-10} {$"{r["nodes"]} nodes tcp, {Size(r["payload_bytes"])} burst",-28} {r["n"],8}  {Num(r["broadcasts_per_s"]),12} broadcasts/s to all nodes ({r["elapsed_s"]} s), rmr {r["rmr"]}, {r["warnings"]} warnings";
+            case "broadcast":
+                return $"{bench,-10} {$"{r["nodes"]} nodes tcp, {Size(r["payload_bytes"])} one by one",-28} {r["n"],8}  time to reach all: {Lat()}";
             case "simulate" when r.ContainsKey("kill"):
                 return $"{bench,-10} {$"{r["overlay"]}, {r["kill"]} killed",-28} {r["live"],8}  largest component {r["largest_component"]} ({r["largest_component_pct"]}% of the live nodes) after {r["recovery_virtual_s"]} s virtual, links {r["link_degree"]} ({r["recovery_wall_s"]} s wall)";
             case "simulate":
