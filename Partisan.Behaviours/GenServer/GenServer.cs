@@ -147,7 +147,7 @@ public abstract class GenServer : IGenServer
         }
         catch (OperationCanceledException) when (process.Stopping.IsCancellationRequested)
         {
-            reason = ExitReason.Killed; // told to exit from outside: terminate still runs
+            reason = process.ExitSignalReason ?? ExitReason.Killed; // told to exit from outside: terminate still runs, with that reason
         }
         catch (Exception ex)
         {

@@ -24,4 +24,7 @@ public sealed partial class ProcessContext
 
     /// <summary>Sends an exit signal from this process to <paramref name="target"/> (Erlang's <c>exit/2</c>).</summary>
     public void Exit(ProcessRef target, ExitReason reason) => Node.Exit(Self, target, reason);
+
+    /// <summary>The reason this process was told to exit with from outside (an exit signal, <c>PartisanNode.Exit</c>), or null.</summary>
+    internal ExitReason? ExitSignalReason => _process.Reason;
 }

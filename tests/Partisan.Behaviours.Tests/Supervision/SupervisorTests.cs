@@ -299,4 +299,33 @@ public class SupervisorTests
         Assert.Equal(Crash, await Eventually.Within(supervisorExited, "the supervisor exits with its parent"));
         Assert.Equal(["stop b"], workers.Events);
     }
+
+    /// <summary>A server that reports the reason its terminate callback got.</summary>
+    private sealed class TerminateRecorder(TaskCompletionSource<ExitReason> terminated) : GenServer
+    {
+        public override ValueTask TerminateAsync(ExitReason reason, GenServerContext context)
+        {
+            terminated.TrySetResult(reason);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_server_child_stopped_by_its_supervisor_terminates_with_shutdown()
+    {
+        var (nodes, node, _) = await StartNodeAsync();
+        await using TestNodes _ = nodes;
+        var terminated = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Pid supervisor = await Supervisor.StartAsync(node, new SupervisorSpec
+        {
+            Children = [new ChildSpec("server", n => GenServer.StartAsync(n, () => new TerminateRecorder(terminated)))],
+        });
+        Pid child = (await RunningAsync(node, supervisor))[0];
+        Task<ExitReason> childExited = node.WhenExited(child);
+
+        await Supervisor.TerminateChildAsync(node, supervisor, "server");
+
+        Assert.Equal(ExitReason.Shutdown, await childExited);
+        Assert.Equal(ExitReason.Shutdown, await Eventually.Within(terminated.Task, "terminate runs"));
+    }
 }
