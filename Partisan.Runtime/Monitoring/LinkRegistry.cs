@@ -145,12 +145,38 @@ internal sealed class LinkRegistry
         {
             if (other.Node == _node.Name)
             {
-                Signal(pid, other, reason, linked: true);
+                SignalLinked(pid, other, reason);
             }
             else
             {
                 _node.SendSignal(other.Node, new ExitSignalFrom(pid, other, reason, Linked: true), other);
             }
+        }
+    }
+
+    // A local exit signal that ends its receiver runs the receiver's exit, which signals its own links: a chain of linked
+    // processes would recurse once per process. Past this depth the rest of the chain continues on the thread pool.
+    private const int MaxSignalDepth = 32;
+
+    [ThreadStatic]
+    private static int _signalDepth;
+
+    private void SignalLinked(Pid from, Pid to, ExitReason reason)
+    {
+        if (_signalDepth >= MaxSignalDepth)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(state => state.Registry.Signal(state.From, state.To, state.Reason, linked: true), (Registry: this, From: from, To: to, Reason: reason), preferLocal: false);
+            return;
+        }
+
+        _signalDepth++;
+        try
+        {
+            Signal(from, to, reason, linked: true);
+        }
+        finally
+        {
+            _signalDepth--;
         }
     }
 

@@ -205,4 +205,25 @@ public class LinkTests
         Assert.Equal(0, node.Links.LinkedProcessCount);
         Assert.Throws<ArgumentException>(() => node.Link(new Pid(NodeName.Parse("other@127.0.0.1"), 1), self));
     }
+
+    [Fact]
+    public async Task A_crash_propagates_along_a_long_chain_of_links_without_exhausting_the_stack()
+    {
+        await using var nodes = new TestNodes();
+        PartisanNode node = await nodes.StartAsync();
+        var chain = new Pid[20_000];
+        chain[0] = Waiter(node);
+        for (int i = 1; i < chain.Length; i++)
+        {
+            chain[i] = Waiter(node);
+            node.Link(chain[i - 1], chain[i]);
+        }
+
+        Task<ExitReason> lastExited = node.WhenExited(chain[^1]);
+
+        node.Exit(chain[0], Boom);
+
+        Assert.Equal(Boom, await Eventually.Within(lastExited, "the last process of the chain exits"));
+        Assert.All(chain, pid => Assert.False(node.IsAlive(pid)));
+    }
 }
