@@ -17,7 +17,12 @@ public static class Supervisor
     public static Task<Pid> StartAsync(PartisanNode node, SupervisorSpec spec, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return GenServer.StartAsync(node, () => new SupervisorServer(spec, parent: null), name);
+
+        // Under a supervisor (a LinkedStart scope) the parent must be known: its shutdown signal is trapped like any
+        // other, and only the parent's ends the supervisor.
+        return LinkedStart.Take() is { } parent
+            ? StartLinkAsync(node, parent, spec, name)
+            : GenServer.StartAsync(node, () => new SupervisorServer(spec, parent: null), name);
     }
 
     /// <summary>

@@ -328,4 +328,27 @@ public class SupervisorTests
         Assert.Equal(ExitReason.Shutdown, await childExited);
         Assert.Equal(ExitReason.Shutdown, await Eventually.Within(terminated.Task, "terminate runs"));
     }
+
+    [Fact]
+    public async Task A_supervisor_under_a_supervisor_is_restarted_and_stopped_with_its_children()
+    {
+        var (nodes, node, _) = await StartNodeAsync();
+        await using TestNodes _ = nodes;
+        var workers = new TestWorkers();
+        var inner = new SupervisorSpec { Children = [workers.Spec("w")] };
+        Pid top = await Supervisor.StartAsync(node, new SupervisorSpec { Children = [Supervisor.ChildSupervisor("inner", inner, "inner_sup")] });
+        Pid innerPid = node.WhereIs("inner_sup")!.Value;
+        Assert.Equal(ChildKind.Supervisor, (await Supervisor.WhichChildrenAsync(node, top))[0].Kind);
+
+        node.Exit(innerPid, Crash);
+        await Eventually.True(() => node.WhereIs("inner_sup") is { } pid && pid != innerPid, "the inner supervisor is restarted under its name");
+        // Its worker (trapping exits) got the crash through its link and stopped; the new inner supervisor started a new one.
+        await Eventually.True(() => workers.Events.Count == 3, "the old worker stopped and a new one started");
+        Assert.Equal(["start w", "start w", "stop w"], workers.Events.Order());
+        workers.Clear();
+
+        await Eventually.Within(GenServer.StopAsync(node, top, ExitReason.Shutdown), "the top supervisor stops");
+        Assert.Equal(["stop w"], workers.Events);
+        Assert.Null(node.WhereIs("inner_sup"));
+    }
 }
