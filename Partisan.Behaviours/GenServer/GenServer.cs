@@ -31,12 +31,21 @@ public abstract class GenServer : IGenServer
     /// <see cref="IGenServer.InitAsync"/> has completed.
     /// </summary>
     /// <exception cref="GenServerStartException">Init threw; the server exited.</exception>
-    public static Task<Pid> StartAsync(PartisanNode node, Func<IGenServer> factory, string? name = null)
+    public static Task<Pid> StartAsync(PartisanNode node, Func<IGenServer> factory, string? name = null) => StartCore(node, factory, name, null);
+
+    /// <summary>
+    /// Starts a server linked to <paramref name="parent"/> (OTP's <c>start_link</c>): the link exists before init runs, so
+    /// a crash of either reaches the other. Generated servers start linked inside a <see cref="LinkedStart"/> scope.
+    /// </summary>
+    /// <exception cref="GenServerStartException">Init threw; the server exited.</exception>
+    public static Task<Pid> StartLinkAsync(PartisanNode node, Pid parent, Func<IGenServer> factory, string? name = null) => StartCore(node, factory, name, parent);
+
+    private static Task<Pid> StartCore(PartisanNode node, Func<IGenServer> factory, string? name, Pid? parent)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Pid pid = node.Spawn(ctx => RunAsync(ctx, factory, started), name);
+        Pid pid = Starting.Spawn(node, ctx => RunAsync(ctx, factory, started), name, parent);
         return Starting.WaitAsync(node.WhenExited(pid), started.Task);
     }
 
@@ -138,7 +147,7 @@ public abstract class GenServer : IGenServer
         }
         catch (OperationCanceledException) when (process.Stopping.IsCancellationRequested)
         {
-            reason = ExitReason.Killed; // told to exit from outside: terminate still runs
+            reason = process.ExitSignalReason ?? ExitReason.Killed; // told to exit from outside: terminate still runs, with that reason
         }
         catch (Exception ex)
         {

@@ -8,12 +8,20 @@ public static class GenStatem
 {
     /// <summary>Starts a state machine on <paramref name="node"/>; returns its pid once init has completed.</summary>
     /// <exception cref="GenServerStartException">Init threw; the machine exited.</exception>
-    public static Task<Pid> StartAsync<TState, TData>(PartisanNode node, Func<IGenStatem<TState, TData>> factory, string? name = null)
+    public static Task<Pid> StartAsync<TState, TData>(PartisanNode node, Func<IGenStatem<TState, TData>> factory, string? name = null) =>
+        StartCore(node, factory, name, null);
+
+    /// <summary>Starts a state machine linked to <paramref name="parent"/> (OTP's <c>start_link</c>); see <see cref="GenServer.StartLinkAsync"/>.</summary>
+    /// <exception cref="GenServerStartException">Init threw; the machine exited.</exception>
+    public static Task<Pid> StartLinkAsync<TState, TData>(PartisanNode node, Pid parent, Func<IGenStatem<TState, TData>> factory, string? name = null) =>
+        StartCore(node, factory, name, parent);
+
+    private static Task<Pid> StartCore<TState, TData>(PartisanNode node, Func<IGenStatem<TState, TData>> factory, string? name, Pid? parent)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Pid pid = node.Spawn(ctx => new GenStatemRunner<TState, TData>(ctx, factory).RunAsync(started), name);
+        Pid pid = Starting.Spawn(node, ctx => new GenStatemRunner<TState, TData>(ctx, factory).RunAsync(started), name, parent);
         return Starting.WaitAsync(node.WhenExited(pid), started.Task);
     }
 

@@ -81,7 +81,7 @@ internal sealed class GenStatemRunner<TState, TData>
         }
         catch (OperationCanceledException) when (_process.Stopping.IsCancellationRequested)
         {
-            reason = ExitReason.Killed;
+            reason = _process.ExitSignalReason ?? ExitReason.Killed;
         }
         catch (Exception ex)
         {

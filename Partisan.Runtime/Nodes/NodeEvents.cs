@@ -38,6 +38,7 @@ internal sealed class NodeEvents
     {
         Log.NodeDown(_logger, node, reason);
         _node.Monitors.NodeDown(node, reason);
+        _node.Links.NodeDown(node);
         _node.Calls.NodeDown(node);
         foreach (Subscription subscription in Volatile.Read(ref _subscriptions))
         {

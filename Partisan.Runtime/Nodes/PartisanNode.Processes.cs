@@ -14,6 +14,11 @@ public sealed partial class PartisanNode
     public Pid Spawn(Func<ProcessContext, Task> body, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(body);
+        return SpawnCore(body, name, linkTo: null);
+    }
+
+    private Pid SpawnCore(Func<ProcessContext, Task> body, string? name, Pid? linkTo)
+    {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == 2, this);
         if (name is not null && RegisteredName.Validate(name) is { } error)
         {
@@ -28,6 +33,11 @@ public sealed partial class PartisanNode
         }
 
         _processes.Add(pid.Id, process);
+        if (linkTo is { } parent)
+        {
+            Links.Link(pid, parent); // before the body runs: a dead parent's noproc ends the child at once
+        }
+
         var context = new ProcessContext(this, process);
         _ = Task.Run(() => RunAsync(process, context, body));
         return pid;
@@ -78,6 +88,7 @@ public sealed partial class PartisanNode
 
         _processes.Remove(process.Pid.Id);
         Monitors.ProcessExited(process.Pid, final);
+        Links.ProcessExited(process.Pid, final);
         while (process.Mailbox.TryRead(out object? unread))
         {
             if (unread is CallRequest call)

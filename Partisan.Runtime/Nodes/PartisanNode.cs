@@ -59,6 +59,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         Types.ThrowIfInvalid();
         WireContext = new WireContext(Types, options.RemoteRefFormat, options.RemoteRefUriPadding);
         Monitors = new MonitorRegistry(this);
+        Links = new LinkRegistry(this);
         Calls = new Calls.CallManager(this);
         Metrics = new PartisanMetrics(Name, () => _peers?.Members.Count ?? 1, meterFactory);
         _requestedAddresses = options.ListenAddresses.Count == 0
@@ -99,6 +100,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
         // Each subsystem handles its own control messages.
         Monitors.RegisterControlMessages(Controls);
+        Links.RegisterControlMessages(Controls);
         Calls.RegisterControlMessages(Controls);
         Controls.Register<ExitSignal>((_, signal) => ExitLocal(signal.Target, signal.Reason));
         Controls.Register<MembershipMessage>((from, message) => _overlay.MessageArrived(from, message.Payload));

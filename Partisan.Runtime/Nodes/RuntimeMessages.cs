@@ -26,6 +26,7 @@ internal static class RuntimeMessages
         MembershipStateFormatter.Register(registry);
         CallTypeIds.Register(registry);
         ControlTypeIds.Register(registry);
+        LinkTypeIds.Register(registry);
         DeliveryTypeIds.Register(registry);
         Overlays.HyParView.HyParViewMessageFormatter.Register(registry);
         Broadcast.BroadcastTypeIds.Register(registry);

@@ -17,6 +17,12 @@ public sealed record ExitReason(string Kind, string? Detail = null)
     /// <summary>The process was killed.</summary>
     public static ExitReason Killed { get; } = new("killed");
 
+    /// <summary>
+    /// Sent with <c>PartisanNode.Exit(from, target, reason)</c>, the untrappable reason: the target exits with
+    /// <see cref="Killed"/> even when it traps exits. From a link it is an ordinary reason.
+    /// </summary>
+    public static ExitReason Kill { get; } = new("kill");
+
     /// <summary>The process did not exist (a monitor on a dead or unknown pid).</summary>
     public static ExitReason NoProc { get; } = new("noproc");
 

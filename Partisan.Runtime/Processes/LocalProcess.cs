@@ -37,6 +37,15 @@ internal sealed class LocalProcess : IMessageTarget
 
     private Type? _behaviour;
 
+    /// <summary>Erlang's <c>trap_exit</c> flag: exit signals become <see cref="Partisan.Exit"/> messages instead of ending the process.</summary>
+    public bool TrapExit
+    {
+        get => Volatile.Read(ref _trapExit);
+        set => Volatile.Write(ref _trapExit, value);
+    }
+
+    private bool _trapExit;
+
     // Counted here: a single-reader unbounded channel cannot count its items.
     private int _depth;
 

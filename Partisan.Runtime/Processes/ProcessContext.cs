@@ -5,10 +5,10 @@ namespace Partisan;
 
 /// <summary>
 /// What a process body sees: its pid, its node, its mailbox. Messages are received one at a time in
-/// arrival order. When the process is told to exit (<see cref="PartisanNode.Exit"/>), <see cref="Stopping"/>
+/// arrival order. When the process is told to exit (<see cref="PartisanNode.Exit(ProcessRef, ExitReason)"/>), <see cref="Stopping"/>
 /// is cancelled and pending receives throw <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class ProcessContext
+public sealed partial class ProcessContext
 {
     private readonly LocalProcess _process;
 

@@ -7,10 +7,16 @@ public sealed class Probe
 {
     private readonly Channel<object> _received = Channel.CreateUnbounded<object>();
 
-    private Probe(PartisanNode node, string? name)
+    private Probe(PartisanNode node, string? name, TaskCompletionSource? trapping = null)
     {
         Pid = node.Spawn(async ctx =>
         {
+            if (trapping is not null)
+            {
+                ctx.TrapExit = true;
+                trapping.SetResult();
+            }
+
             while (true)
             {
                 object message = await ctx.ReceiveAsync();
@@ -22,6 +28,15 @@ public sealed class Probe
     public Pid Pid { get; }
 
     public static Probe Start(PartisanNode node, string? name = null) => new(node, name);
+
+    /// <summary>Starts a probe that traps exits (exit signals arrive as <see cref="Exit"/> messages); returns once the flag is set.</summary>
+    public static async Task<Probe> StartTrappingAsync(PartisanNode node, string? name = null)
+    {
+        var trapping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = new Probe(node, name, trapping);
+        await trapping.Task;
+        return probe;
+    }
 
     public async Task<object> NextAsync(TimeSpan? timeout = null)
     {
