@@ -14,7 +14,7 @@ public sealed partial class PartisanServerGenerator
     /// <summary>Pure functions from a <see cref="ServerModel"/> to source text.</summary>
     internal static class Emitter
     {
-        private const string Behaviours = "global::Partisan.Behaviours.";
+        private const string Behaviours = "global::Partisan.";
         private const string Partisan = "global::Partisan.";
         private const string Tasks = "global::System.Threading.Tasks.";
         private const string CallResult = Behaviours + "CallResult";
@@ -368,7 +368,7 @@ public sealed partial class PartisanServerGenerator
 
                 /// <summary>The server in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
                 public override string ToString() =>
-                    this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
+                    this.Node.WireContext.RemoteRefFormat == global::Partisan.RemoteRefFormat.Uri
                         ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
                         : this.Server.ToString();
                 """);

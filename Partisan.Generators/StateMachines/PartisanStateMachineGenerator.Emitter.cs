@@ -14,7 +14,7 @@ public sealed partial class PartisanStateMachineGenerator
     /// <summary>Turns a <see cref="StateMachineModel"/> into two files: the machine's own part, and its client.</summary>
     internal static class Emitter
     {
-        private const string Behaviours = "global::Partisan.Behaviours.";
+        private const string Behaviours = "global::Partisan.";
         private const string Partisan = "global::Partisan.";
         private const string Tasks = "global::System.Threading.Tasks.";
         private const string EventType = Behaviours + "EventType.";
@@ -449,7 +449,7 @@ public sealed partial class PartisanStateMachineGenerator
 
                 /// <summary>The machine in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
                 public override string ToString() =>
-                    this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
+                    this.Node.WireContext.RemoteRefFormat == global::Partisan.RemoteRefFormat.Uri
                         ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
                         : this.Machine.ToString();
                 """);

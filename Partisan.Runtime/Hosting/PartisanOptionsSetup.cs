@@ -348,7 +348,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
         public List<string> Warnings { get; } = new();
 
         /// <summary>The overlay settings read (key path, the kind they belong to), checked against the final kind by the validator.</summary>
-        public List<(string Path, Overlays.OverlayKind Kind)> OverlayKeys { get; } = new();
+        public List<(string Path, OverlayKind Kind)> OverlayKeys { get; } = new();
 
         /// <summary>True when <c>Overlay:Kind</c> could not be read (an error says so; the keys are then not checked against it).</summary>
         public bool OverlayKindUnreadable { get; set; }

@@ -1,4 +1,3 @@
-using Partisan.Behaviours;
 using Partisan.Generated.Tests.Servers;
 using Partisan.Tests.Support;
 
@@ -248,7 +247,7 @@ public class ServerTests
     public async Task The_client_converts_to_and_from_remote_references_in_the_nodes_form()
     {
         await using var nodes = new TestNodes();
-        PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => o.RemoteRefFormat = Partisan.Serialization.RemoteRefFormat.Uri);
+        PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => o.RemoteRefFormat = RemoteRefFormat.Uri);
         Pid pid = await Counter.StartAsync(cluster[1], name: "counter");
         CounterClient counter = Counter.Client(cluster[0], pid);
 

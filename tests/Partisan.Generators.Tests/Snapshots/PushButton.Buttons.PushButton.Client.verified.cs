@@ -30,30 +30,30 @@ namespace Buttons
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within 5 s.</exception>
         public global::System.Threading.Tasks.Task<global::Buttons.Switch> PushAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<global::Buttons.Switch>(this.Node, this.Machine, new global::Buttons.PushButton.PushEvent(), null, cancellationToken);
+            global::Partisan.GenStatem.CallAsync<global::Buttons.Switch>(this.Node, this.Machine, new global::Buttons.PushButton.PushEvent(), null, cancellationToken);
 
         /// <summary>Calls the <c>Push</c> event and waits up to <paramref name="timeout"/> for the reply.</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within <paramref name="timeout"/>.</exception>
         public global::System.Threading.Tasks.Task<global::Buttons.Switch> PushAsync(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<global::Buttons.Switch>(this.Node, this.Machine, new global::Buttons.PushButton.PushEvent(), timeout, cancellationToken);
+            global::Partisan.GenStatem.CallAsync<global::Buttons.Switch>(this.Node, this.Machine, new global::Buttons.PushButton.PushEvent(), timeout, cancellationToken);
 
         /// <summary>Calls the <c>GetCount</c> event and waits for the reply (timeout 5 s).</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within 5 s.</exception>
         public global::System.Threading.Tasks.Task<int> GetCountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Buttons.PushButton.GetCountEvent(), null, cancellationToken);
+            global::Partisan.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Buttons.PushButton.GetCountEvent(), null, cancellationToken);
 
         /// <summary>Calls the <c>GetCount</c> event and waits up to <paramref name="timeout"/> for the reply.</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within <paramref name="timeout"/>.</exception>
         public global::System.Threading.Tasks.Task<int> GetCountAsync(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Buttons.PushButton.GetCountEvent(), timeout, cancellationToken);
+            global::Partisan.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Buttons.PushButton.GetCountEvent(), timeout, cancellationToken);
 
         /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine was not there, or it exited with another reason (its terminate threw).</exception>
         public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-            global::Partisan.Behaviours.GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
+            global::Partisan.GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
 
         /// <summary>Monitors the machine for <paramref name="watcher"/>: it gets a <see cref="global::Partisan.Down"/> when the machine exits or its node is lost.</summary>
         /// <param name="watcher">The watching process.</param>
@@ -64,7 +64,7 @@ namespace Buttons
 
         /// <summary>The machine in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
         public override string ToString() =>
-            this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
+            this.Node.WireContext.RemoteRefFormat == global::Partisan.RemoteRefFormat.Uri
                 ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
                 : this.Machine.ToString();
     }
