@@ -254,7 +254,7 @@ public class ServerTests
         string uri = counter.ToString();
         Assert.StartsWith("partisan:pid:", uri, StringComparison.Ordinal);
         CounterClient again = Counter.Client(cluster[0], RemoteRef.ParseUri(uri));
-        Assert.Equal(counter.Server, again.Server);
+        Assert.Equal(counter.Target, again.Target);
         Assert.Equal(2L, await again.AddAsync(2));
 
         CounterClient named = Counter.Client(cluster[0], RemoteRef.FromName("counter", cluster[1].Name));

@@ -33,9 +33,21 @@ namespace Locks
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, global::System.Func<global::Locks.CodeLock> factory, string? name = null) =>
             global::Partisan.GenStatem.StartMonitorAsync<global::Locks.LockState, global::Locks.CodeLock>(node, watcher, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
 
-        /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> from <paramref name="node"/>.</summary>
+        /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> (a pid or a registered name, on any node) from <paramref name="node"/>.</summary>
+        /// <param name="node">The node the events are sent from.</param>
+        /// <param name="machine">The state machine.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        public static global::Locks.CodeLockClient Client(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine) => new global::Locks.CodeLockClient(node, machine);
+        public static global::Locks.CodeLockClient Client(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine, global::Partisan.ForwardOptions options = default) =>
+            new global::Locks.CodeLockClient(node, machine, options);
+
+        /// <summary>A typed client for the machine <paramref name="machine"/>, given as a remote reference (tuple or URI form).</summary>
+        /// <param name="node">The node the events are sent from.</param>
+        /// <param name="machine">A pid or registered-name reference.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
+        public static global::Locks.CodeLockClient Client(global::Partisan.PartisanNode node, global::Partisan.RemoteRef machine, global::Partisan.ForwardOptions options = default) =>
+            new global::Locks.CodeLockClient(node, machine.ToProcessRef(), options);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         bool global::Partisan.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.StateEnter => true;

@@ -277,23 +277,16 @@ namespace Demo
 
     /// <summary>A typed client of <see cref="Counter"/>: calls and casts to one server process, on this node or another. Made by <see cref="Counter.Client(global::Partisan.PartisanNode, global::Partisan.ProcessRef, global::Partisan.ForwardOptions)"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-    public sealed class CounterClient
+    public sealed class CounterClient : global::Partisan.ProcessClient
     {
-        internal CounterClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef server, global::Partisan.ForwardOptions options)
+        /// <summary>A client of the server <paramref name="server"/> that sends from <paramref name="node"/>.</summary>
+        /// <param name="node">The node the calls are made from.</param>
+        /// <param name="server">The server: a pid or a registered name, on any node.</param>
+        /// <param name="options">The channel and partition key of every request.</param>
+        public CounterClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef server, global::Partisan.ForwardOptions options = default)
+            : base(node, server, options)
         {
-            this.Node = node ?? throw new global::System.ArgumentNullException(nameof(node));
-            this.Server = server;
-            this.Options = options;
         }
-
-        /// <summary>The node the calls are made from.</summary>
-        public global::Partisan.PartisanNode Node { get; }
-
-        /// <summary>The server: a pid or a registered name.</summary>
-        public global::Partisan.ProcessRef Server { get; }
-
-        /// <summary>The channel and partition key of every request.</summary>
-        public global::Partisan.ForwardOptions Options { get; }
 
         /// <summary>Calls <c>Counter.Add</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="by">The <c>by</c> argument.</param>
@@ -302,7 +295,7 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> AddAsync(long by = (long)(1L), global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.AddRequest(by), this.Options, null, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.AddRequest(by), null, cancellationToken);
 
         /// <summary>Calls <c>Counter.Add</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="by">The <c>by</c> argument.</param>
@@ -312,7 +305,7 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> AddAsync(long by, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.AddRequest(by), this.Options, timeout, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.AddRequest(by), timeout, cancellationToken);
 
         /// <summary>Calls <c>Counter.SlowAsync</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="ms">The <c>ms</c> argument.</param>
@@ -321,7 +314,7 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> SlowAsync(int ms, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.SlowRequest(ms), this.Options, null, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.SlowRequest(ms), null, cancellationToken);
 
         /// <summary>Calls <c>Counter.SlowAsync</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="ms">The <c>ms</c> argument.</param>
@@ -331,29 +324,9 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> SlowAsync(int ms, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.SlowRequest(ms), this.Options, timeout, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.SlowRequest(ms), timeout, cancellationToken);
 
         /// <summary>Casts to <c>Counter.Reset</c> (fire and forget). False when the server's node is unknown or down (the request is dropped).</summary>
-        public bool Reset() => this.Node.Cast(this.Server, new global::Demo.Counter.ResetRequest(), this.Options);
-
-        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
-        /// <param name="reason">The exit reason.</param>
-        /// <param name="timeout">How long to wait (default: no limit).</param>
-        /// <exception cref="global::Partisan.CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
-        public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-            global::Partisan.GenServer.StopAsync(this.Node, this.Server, reason, timeout);
-
-        /// <summary>Monitors the server for <paramref name="watcher"/>: it gets a <see cref="global::Partisan.Down"/> when the server exits or its node is lost.</summary>
-        /// <param name="watcher">The watching process.</param>
-        public global::Partisan.Ref Monitor(global::Partisan.Pid watcher) => this.Node.Monitor(watcher, this.Server);
-
-        /// <summary>The server as a remote reference, to send or store.</summary>
-        public global::Partisan.RemoteRef ToRemoteRef() => global::Partisan.RemoteRef.FromProcessRef(this.Server);
-
-        /// <summary>The server in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
-        public override string ToString() =>
-            this.Node.WireContext.RemoteRefFormat == global::Partisan.RemoteRefFormat.Uri
-                ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
-                : this.Server.ToString();
+        public bool Reset() => this.Cast(new global::Demo.Counter.ResetRequest());
     }
 }
