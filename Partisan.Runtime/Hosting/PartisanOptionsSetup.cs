@@ -59,6 +59,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             [nameof(PartisanOptions.TraceSends)] = (s, o, r) => ReadBoolean(s, r, v => o.TraceSends = v),
             [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),
             [nameof(PartisanOptions.Overlay)] = ReadOverlay,
+            [nameof(PartisanOptions.Discovery)] = ReadDiscovery,
         };
 
     /// <summary>Options that can only be set in code (objects, delegates).</summary>
@@ -70,6 +71,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
         nameof(PartisanOptions.TimeProvider),
         nameof(PartisanOptions.Delivery), // code only for now (issue 14); a Delivery section can bind it later
         nameof(PartisanOptions.Faults),
+        nameof(PartisanOptions.PeerDiscovery),
     };
 
     private readonly IConfiguration _configuration;
@@ -116,6 +118,18 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
     /// <summary>The problems found reading configuration into <paramref name="options"/>, or null if none was read into it.</summary>
     internal static BindingReport? ReportFor(PartisanOptions options) =>
         Reports.TryGetValue(options, out BindingReport? report) ? report : null;
+
+    private static void ReadDiscovery(IConfigurationSection section, PartisanOptions options, BindingReport report)
+    {
+        try
+        {
+            section.Bind(options.Discovery, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            report.Errors.Add($"{section.Path}: {ex.Message}");
+        }
+    }
 
     private static void ReadChannels(IConfigurationSection section, PartisanOptions options, BindingReport report)
     {

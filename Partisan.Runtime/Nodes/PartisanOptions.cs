@@ -155,6 +155,15 @@ public sealed class PartisanOptions
     /// <summary>Acknowledged and causal delivery: retransmission, bounds of the store, causal labels (docs/delivery.md).</summary>
     public DeliveryOptions Delivery { get; } = new();
 
+    /// <summary>
+    /// Peer discovery (configuration section <c>Partisan:Discovery</c>): a static list or DNS, polled every interval by a
+    /// <see cref="Discovery.PeerDiscoveryAgent"/> that the hosted service (<c>AddPartisan</c>) starts with the node.
+    /// </summary>
+    public Discovery.DiscoveryOptions Discovery { get; } = new();
+
+    /// <summary>A discovery of your own, used instead of <see cref="Discovery"/>'s kind (code only).</summary>
+    public Discovery.IPeerDiscovery? PeerDiscovery { get; set; }
+
     /// <summary>Fault injection (<see cref="PartisanNode.Faults"/>): off by default, and then it costs one null check per frame.</summary>
     public Faults.FaultOptions Faults { get; } = new();
 
