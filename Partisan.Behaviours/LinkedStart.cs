@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// Starts servers and state machines linked to a parent process (OTP's <c>start_link</c>) without a separate

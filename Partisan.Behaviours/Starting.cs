@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>Shared start logic of the behaviours.</summary>
 internal static class Starting

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// The answer to a <see cref="StopRequest"/>, shared by the behaviours. OTP's <c>gen:stop</c> answers from the DOWN of

@@ -1,6 +1,5 @@
-using Partisan.Behaviours;
 
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>
 /// Erlang's <c>partisan_rpc</c>: call, cast and multicall functions other nodes export through

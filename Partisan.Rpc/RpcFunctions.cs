@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>
 /// The functions a node exposes to RPC, by module and name (Erlang's exported functions). Handlers get

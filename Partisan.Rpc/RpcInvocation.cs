@@ -1,6 +1,6 @@
 using Partisan.Serialization;
 
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>What travels for an RPC: the function's module and name, and the arguments.</summary>
 /// <param name="Module">The module (for generated stubs: the interface's full name).</param>

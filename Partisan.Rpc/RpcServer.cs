@@ -1,6 +1,5 @@
-using Partisan.Behaviours;
 
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>
 /// The per-node RPC server (Partisan's <c>partisan_rpc_backend</c>), registered as <see cref="Rpc.ServerName"/>.

@@ -1,4 +1,4 @@
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>The called node has no such function (Erlang's <c>undef</c>); the caller sees it as a <see cref="CallFailedException"/> whose ErrorType names this type.</summary>
 public class UndefinedFunctionException : PartisanException

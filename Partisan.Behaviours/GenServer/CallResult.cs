@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>What a call handler returns: reply now, reply later, or stop (with or without a reply).</summary>
 public readonly struct CallResult

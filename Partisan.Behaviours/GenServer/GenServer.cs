@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Partisan.Diagnostics;
 
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// OTP's gen_server for Partisan: start a server process, call it, cast to it, stop it. Also a base

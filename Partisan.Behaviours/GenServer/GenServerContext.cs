@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>What a gen_server's callbacks see: identity, node, clock, and the means to reply later and to stop.</summary>
 public sealed class GenServerContext

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>A gen_server's <see cref="IGenServer.InitAsync"/> threw, so it did not start.</summary>
 public class GenServerStartException : PartisanException

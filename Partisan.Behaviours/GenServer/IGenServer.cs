@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// The callbacks of a gen_server (OTP semantics): one message at a time, in arrival order; async handlers

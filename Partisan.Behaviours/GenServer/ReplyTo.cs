@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// A typed promise to answer one call later (<c>gen_server:reply</c>). A <c>[Call]</c> method that takes a

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// The caller of a state machine call, typed by its reply (OTP's <c>From</c> in <c>{call, From}</c>). A

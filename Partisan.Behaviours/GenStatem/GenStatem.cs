@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// OTP's gen_statem for Partisan: start a state machine process, call it, cast to it, stop it. Timeouts

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Partisan.Diagnostics;
 
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// The gen_statem engine: an event queue in front of the mailbox (inserted events first, then postponed

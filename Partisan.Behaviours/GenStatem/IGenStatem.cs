@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// The callbacks of a state machine (OTP gen_statem). Both callback modes map onto

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>What a transition asks for besides the state change (OTP transition actions).</summary>
 public abstract record StatemAction

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>The kinds of events a state machine handles (OTP gen_statem event types).</summary>
 public enum EventType

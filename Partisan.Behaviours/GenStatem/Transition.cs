@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>How a transition treats the state.</summary>
 public enum TransitionKind

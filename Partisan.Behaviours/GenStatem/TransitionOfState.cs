@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// What a <c>[PartisanStateMachine]</c> handler returns: the next state (or keep, repeat, stop) and the actions,

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>One row of <see cref="Supervisor.WhichChildrenAsync"/> (OTP's <c>{Id, Child, Type, Modules}</c>).</summary>
 /// <param name="Id">The child's id.</param>

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>Whether a child is a worker or a supervisor (OTP's child spec <c>type</c>); it sets the default shutdown.</summary>
 public enum ChildKind

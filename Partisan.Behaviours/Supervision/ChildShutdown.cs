@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// How a supervisor stops a child (OTP's child spec <c>shutdown</c>): an exit signal <c>shutdown</c>, then <c>kill</c> if

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// One child of a supervisor (OTP's child spec). <paramref name="Start"/> starts the child on the supervisor's node and

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// OTP's restart intensity: the times of the recent restarts on the node's clock; a restart is allowed while no more than

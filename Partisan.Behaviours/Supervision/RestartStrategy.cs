@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>What a supervisor restarts when a child exits (OTP's <c>strategy</c>).</summary>
 public enum RestartStrategy

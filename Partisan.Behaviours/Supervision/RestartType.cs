@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>When a child is restarted after it exits (OTP's child spec <c>restart</c>).</summary>
 public enum RestartType

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// OTP's supervisor for Partisan: starts children in order, restarts them by a <see cref="RestartStrategy"/> within a

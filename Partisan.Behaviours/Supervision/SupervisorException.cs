@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>A supervisor refused a child operation; <see cref="Error"/> is OTP's error atom (<c>not_found</c>, <c>running</c>, <c>already_present</c>).</summary>
 public sealed class SupervisorException : Exception

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 // The calls Supervisor's functions make to a supervisor process. They are passed as objects, not encoded: a supervisor
 // is managed from its own node (ChildSpec holds a start function, which does not travel).

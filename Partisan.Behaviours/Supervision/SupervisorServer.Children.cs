@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <content>Stopping one child, and the child operations (<c>which_children</c>, <c>terminate_child</c>, ...).</content>
 internal sealed partial class SupervisorServer

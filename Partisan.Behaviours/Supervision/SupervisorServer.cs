@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// The supervisor process, as a gen_server: it traps exits, starts its children in order at init, turns each child's

@@ -1,4 +1,4 @@
-namespace Partisan.Behaviours;
+namespace Partisan;
 
 /// <summary>
 /// A supervisor's flags and children (OTP's <c>{SupFlags, ChildSpecs}</c>): the <see cref="Strategy"/>, and the restart

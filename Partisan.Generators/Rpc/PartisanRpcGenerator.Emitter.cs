@@ -13,7 +13,7 @@ public sealed partial class PartisanRpcGenerator
     /// <summary>Pure functions from models to source text: no symbols, no compilation.</summary>
     internal static class Emitter
     {
-        private const string RpcNamespace = "global::Partisan.Rpc.";
+        private const string RpcNamespace = "global::Partisan.";
         private const string Tasks = "global::System.Threading.Tasks.";
         private const string Node = "global::Partisan.PartisanNode";
         private const string NodeName = "global::Partisan.NodeName";

@@ -17,7 +17,7 @@ public sealed partial class PartisanRpcGenerator
         public const string AttributeMetadataName = "Partisan.PartisanRpcAttribute";
 
         /// <summary>A type of Partisan.Rpc the generated code uses; when the compilation cannot see it, PARTISAN016.</summary>
-        public const string RpcTypeMetadataName = "Partisan.Rpc.Rpc";
+        public const string RpcTypeMetadataName = "Partisan.Rpc";
 
         /// <summary>The generated class is the interface name without its <c>I</c> prefix, plus this.</summary>
         public const string ClassSuffix = "Rpc";

@@ -8,7 +8,7 @@ namespace Partisan.Generators.Rpc;
 
 /// <summary>
 /// Writes, for every <c>[PartisanRpc]</c> interface, a static class beside it (<c>ICalculator</c> gives
-/// <c>CalculatorRpc</c>) with a typed client stub over <c>Partisan.Rpc.Rpc</c>, a binding that registers an
+/// <c>CalculatorRpc</c>) with a typed client stub over <c>Partisan.Rpc</c>, a binding that registers an
 /// implementation in <c>RpcFunctions</c>, and a module initializer that registers both with <c>RpcStubs</c>.
 /// <see cref="Parser"/> turns symbols into equatable models, <see cref="Emitter"/> turns models into text.
 /// </summary>

@@ -14,7 +14,7 @@ public sealed partial class PartisanServerGenerator
     /// <summary>Pure functions from a <see cref="ServerModel"/> to source text.</summary>
     internal static class Emitter
     {
-        private const string Behaviours = "global::Partisan.Behaviours.";
+        private const string Behaviours = "global::Partisan.";
         private const string Partisan = "global::Partisan.";
         private const string Tasks = "global::System.Threading.Tasks.";
         private const string CallResult = Behaviours + "CallResult";
@@ -326,23 +326,16 @@ public sealed partial class PartisanServerGenerator
             string node = Partisan + "PartisanNode";
             w.WriteLine($"/// <summary>A typed client of <see cref=\"{name}\"/>: calls and casts to one server process, on this node or another. Made by <see cref=\"{name}.Client({node}, {Partisan}ProcessRef, {Partisan}ForwardOptions)\"/>.</summary>");
             w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorInfo.ToolName}\", \"{GeneratorInfo.Version}\")]");
-            w.OpenBlock($"{(model.IsPublic ? "public" : "internal")} sealed class {client}");
+            w.OpenBlock($"{(model.IsPublic ? "public" : "internal")} sealed class {client} : {Partisan}ProcessClient");
             w.WriteLine($$"""
-                internal {{client}}({{node}} node, {{Partisan}}ProcessRef server, {{Partisan}}ForwardOptions options)
+                /// <summary>A client of the server <paramref name="server"/> that sends from <paramref name="node"/>.</summary>
+                /// <param name="node">The node the calls are made from.</param>
+                /// <param name="server">The server: a pid or a registered name, on any node.</param>
+                /// <param name="options">The channel and partition key of every request.</param>
+                public {{client}}({{node}} node, {{Partisan}}ProcessRef server, {{Partisan}}ForwardOptions options = default)
+                    : base(node, server, options)
                 {
-                    this.Node = node ?? throw new global::System.ArgumentNullException(nameof(node));
-                    this.Server = server;
-                    this.Options = options;
                 }
-
-                /// <summary>The node the calls are made from.</summary>
-                public {{node}} Node { get; }
-
-                /// <summary>The server: a pid or a registered name.</summary>
-                public {{Partisan}}ProcessRef Server { get; }
-
-                /// <summary>The channel and partition key of every request.</summary>
-                public {{Partisan}}ForwardOptions Options { get; }
                 """);
             foreach (HandlerModel handler in model.Handlers)
             {
@@ -350,28 +343,6 @@ public sealed partial class PartisanServerGenerator
                 WriteClientMethod(w, model, handler);
             }
 
-            w.WriteLine($$"""
-
-                /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
-                /// <param name="reason">The exit reason.</param>
-                /// <param name="timeout">How long to wait (default: no limit).</param>
-                /// <exception cref="{{Partisan}}CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
-                public {{Tasks}}Task StopAsync({{Partisan}}ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-                    {{Behaviours}}GenServer.StopAsync(this.Node, this.Server, reason, timeout);
-
-                /// <summary>Monitors the server for <paramref name="watcher"/>: it gets a <see cref="{{Partisan}}Down"/> when the server exits or its node is lost.</summary>
-                /// <param name="watcher">The watching process.</param>
-                public {{Partisan}}Ref Monitor({{Partisan}}Pid watcher) => this.Node.Monitor(watcher, this.Server);
-
-                /// <summary>The server as a remote reference, to send or store.</summary>
-                public {{Partisan}}RemoteRef ToRemoteRef() => {{Partisan}}RemoteRef.FromProcessRef(this.Server);
-
-                /// <summary>The server in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
-                public override string ToString() =>
-                    this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
-                        ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
-                        : this.Server.ToString();
-                """);
             w.CloseBlock();
         }
 
@@ -401,12 +372,12 @@ public sealed partial class PartisanServerGenerator
                     w.WriteLine(fieldDocs);
                 }
 
-                w.WriteLine($"public bool {handler.ClientMethodName}({handler.ClientParameters}) => this.Node.Cast(this.Server, {request}, this.Options);");
+                w.WriteLine($"public bool {handler.ClientMethodName}({handler.ClientParameters}) => this.Cast({request});");
                 return;
             }
 
             string returns = handler.ReplyType is null ? Tasks + "Task" : $"{Tasks}Task<{handler.ReplyType}>";
-            string call = handler.ReplyType is null ? "this.Node.CallAsync(this.Server, " : $"this.Node.CallAsync<{handler.ReplyType}>(this.Server, ";
+            string call = handler.ReplyType is null ? "this.CallAsync(" : $"this.CallAsync<{handler.ReplyType}>(";
             string separator = handler.ClientParameters.Length == 0 ? string.Empty : ", ";
             const string Exceptions = "/// <exception cref=\"global::Partisan.CallTimeoutException\">No reply in time.</exception>\n"
                 + "/// <exception cref=\"global::Partisan.CalleeDownException\">The server does not exist, exited, or its node is down.</exception>\n"
@@ -420,7 +391,7 @@ public sealed partial class PartisanServerGenerator
             w.WriteLine($"/// <param name=\"{handler.CancellationName}\">Stops waiting (the request may still run).</param>");
             w.WriteLine(Exceptions);
             w.WriteLine($"public {returns} {handler.ClientMethodName}({handler.ClientParameters}{separator}global::System.Threading.CancellationToken {handler.CancellationName} = default) =>");
-            w.WriteLine($"    {call}{request}, this.Options, null, {handler.CancellationName});");
+            w.WriteLine($"    {call}{request}, null, {handler.CancellationName});");
             w.WriteLine();
             w.WriteLine($"/// <summary>Calls {target} and waits at most <paramref name=\"{handler.TimeoutName}\"/> for its reply.</summary>");
             if (fieldDocs.Length > 0)
@@ -433,7 +404,7 @@ public sealed partial class PartisanServerGenerator
             w.WriteLine(Exceptions);
             string noDefaultsSeparator = handler.ClientParametersNoDefaults.Length == 0 ? string.Empty : ", ";
             w.WriteLine($"public {returns} {handler.ClientMethodName}({handler.ClientParametersNoDefaults}{noDefaultsSeparator}global::System.TimeSpan {handler.TimeoutName}, global::System.Threading.CancellationToken {handler.CancellationName} = default) =>");
-            w.WriteLine($"    {call}{request}, this.Options, {handler.TimeoutName}, {handler.CancellationName});");
+            w.WriteLine($"    {call}{request}, {handler.TimeoutName}, {handler.CancellationName});");
         }
     }
 }

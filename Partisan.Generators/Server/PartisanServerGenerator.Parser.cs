@@ -20,7 +20,11 @@ public sealed partial class PartisanServerGenerator
     {
         public const string AttributeMetadataName = "Partisan.PartisanServerAttribute";
         private const string Ns = "Partisan";
-        private const string BehavioursNs = "Partisan.Behaviours";
+        /// <summary>The namespace of the behaviour types the generated code uses (they live in Partisan.Behaviours.dll).</summary>
+        private const string BehavioursNs = "Partisan";
+
+        /// <summary>The assembly named by PARTISAN016 when the compilation cannot see the behaviours.</summary>
+        private const string BehavioursAssembly = "Partisan.Behaviours";
 
         /// <summary>The FAWMN predicate: classes and record classes (the attribute cannot be put on structs).</summary>
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
@@ -36,7 +40,7 @@ public sealed partial class PartisanServerGenerator
 
             if (compilation.GetTypeByMetadataName(BehavioursNs + ".IGenServer") is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(ServerDiagnostics.MissingReference, nameLocation, display, BehavioursNs));
+                diagnostics.Add(DiagnosticInfo.Create(ServerDiagnostics.MissingReference, nameLocation, display, BehavioursAssembly));
                 return Failed(diagnostics);
             }
 

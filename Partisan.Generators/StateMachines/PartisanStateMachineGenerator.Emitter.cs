@@ -14,7 +14,7 @@ public sealed partial class PartisanStateMachineGenerator
     /// <summary>Turns a <see cref="StateMachineModel"/> into two files: the machine's own part, and its client.</summary>
     internal static class Emitter
     {
-        private const string Behaviours = "global::Partisan.Behaviours.";
+        private const string Behaviours = "global::Partisan.";
         private const string Partisan = "global::Partisan.";
         private const string Tasks = "global::System.Threading.Tasks.";
         private const string EventType = Behaviours + "EventType.";
@@ -127,9 +127,21 @@ public sealed partial class PartisanStateMachineGenerator
                 public static {{Tasks}}Task<({{Partisan}}Pid Pid, {{Partisan}}Ref Monitor)> StartMonitorAsync({{Partisan}}PartisanNode node, {{Partisan}}Pid watcher, global::System.Func<{{n.Machine}}> factory, string? name = null) =>
                     {{monitor}}(node, watcher, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
 
-                /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> from <paramref name="node"/>.</summary>
+                /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> (a pid or a registered name, on any node) from <paramref name="node"/>.</summary>
+                /// <param name="node">The node the events are sent from.</param>
+                /// <param name="machine">The state machine.</param>
+                /// <param name="options">The channel and partition key of every event.</param>
                 {{GeneratedCode}}
-                public static {{n.Client}} Client({{Partisan}}PartisanNode node, {{Partisan}}ProcessRef machine) => new {{n.Client}}(node, machine);
+                public static {{n.Client}} Client({{Partisan}}PartisanNode node, {{Partisan}}ProcessRef machine, {{Partisan}}ForwardOptions options = default) =>
+                    new {{n.Client}}(node, machine, options);
+
+                /// <summary>A typed client for the machine <paramref name="machine"/>, given as a remote reference (tuple or URI form).</summary>
+                /// <param name="node">The node the events are sent from.</param>
+                /// <param name="machine">A pid or registered-name reference.</param>
+                /// <param name="options">The channel and partition key of every event.</param>
+                {{GeneratedCode}}
+                public static {{n.Client}} Client({{Partisan}}PartisanNode node, {{Partisan}}RemoteRef machine, {{Partisan}}ForwardOptions options = default) =>
+                    new {{n.Client}}(node, machine.ToProcessRef(), options);
                 """);
         }
 
@@ -376,22 +388,16 @@ public sealed partial class PartisanStateMachineGenerator
                 /// </summary>
                 {{GeneratedCode}}
                 """);
-            w.OpenBlock($"{model.Accessibility} sealed class {model.ClientName}");
+            w.OpenBlock($"{model.Accessibility} sealed class {model.ClientName} : {Partisan}ProcessClient");
             w.WriteLine($$"""
                 /// <summary>A client that sends events to <paramref name="machine"/> from <paramref name="node"/>.</summary>
                 /// <param name="node">The node the events are sent from.</param>
-                /// <param name="machine">The state machine: a pid or a registered name.</param>
-                public {{model.ClientName}}({{Partisan}}PartisanNode node, {{Partisan}}ProcessRef machine)
+                /// <param name="machine">The state machine: a pid or a registered name, on any node.</param>
+                /// <param name="options">The channel and partition key of every event.</param>
+                public {{model.ClientName}}({{Partisan}}PartisanNode node, {{Partisan}}ProcessRef machine, {{Partisan}}ForwardOptions options = default)
+                    : base(node, machine, options)
                 {
-                    this.Node = node ?? throw new global::System.ArgumentNullException(nameof(node));
-                    this.Machine = machine;
                 }
-
-                /// <summary>The node the events are sent from.</summary>
-                public {{Partisan}}PartisanNode Node { get; }
-
-                /// <summary>The state machine: a pid or a registered name.</summary>
-                public {{Partisan}}ProcessRef Machine { get; }
                 """);
 
             foreach (EventModel e in model.Events)
@@ -411,48 +417,28 @@ public sealed partial class PartisanStateMachineGenerator
                     w.WriteLine($$"""
                         /// <summary>Casts the <c>{{e.Name}}</c> event. Returns false when the machine's node is unknown or down (the event is dropped).</summary>
                         public bool {{e.Name}}({{parameters.ToString().TrimEnd(',', ' ')}}) =>
-                            {{Behaviours}}GenStatem.Cast(this.Node, this.Machine, {{message}});
+                            this.Cast({{message}});
                         """);
                     continue;
                 }
 
                 string task = $"{Tasks}Task<{e.ReplyType}>";
-                string callAsync = $"{Behaviours}GenStatem.CallAsync<{e.ReplyType}>";
+                string callAsync = $"this.CallAsync<{e.ReplyType}>";
                 w.WriteLine($$"""
                     /// <summary>Calls the <c>{{e.Name}}</c> event and waits for the reply (timeout 5 s).</summary>
                     /// <exception cref="{{Partisan}}CalleeDownException">The machine is not running, exited, or its node went down.</exception>
                     /// <exception cref="{{Partisan}}CallTimeoutException">No reply within 5 s.</exception>
                     public {{task}} {{e.Name}}Async({{parameters}}global::System.Threading.CancellationToken cancellationToken = default) =>
-                        {{callAsync}}(this.Node, this.Machine, {{message}}, null, cancellationToken);
+                        {{callAsync}}({{message}}, null, cancellationToken);
 
                     /// <summary>Calls the <c>{{e.Name}}</c> event and waits up to <paramref name="timeout"/> for the reply.</summary>
                     /// <exception cref="{{Partisan}}CalleeDownException">The machine is not running, exited, or its node went down.</exception>
                     /// <exception cref="{{Partisan}}CallTimeoutException">No reply within <paramref name="timeout"/>.</exception>
                     public {{task}} {{e.Name}}Async({{parameters}}global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-                        {{callAsync}}(this.Node, this.Machine, {{message}}, timeout, cancellationToken);
+                        {{callAsync}}({{message}}, timeout, cancellationToken);
                     """);
             }
 
-            w.WriteLine();
-            w.WriteLine($$"""
-                /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
-                /// <exception cref="{{Partisan}}CalleeDownException">The machine was not there, or it exited with another reason (its terminate threw).</exception>
-                public {{Tasks}}Task StopAsync({{Partisan}}ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-                    {{Behaviours}}GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
-
-                /// <summary>Monitors the machine for <paramref name="watcher"/>: it gets a <see cref="{{Partisan}}Down"/> when the machine exits or its node is lost.</summary>
-                /// <param name="watcher">The watching process.</param>
-                public {{Partisan}}Ref Monitor({{Partisan}}Pid watcher) => this.Node.Monitor(watcher, this.Machine);
-
-                /// <summary>The machine as a remote reference, to send or store.</summary>
-                public {{Partisan}}RemoteRef ToRemoteRef() => {{Partisan}}RemoteRef.FromProcessRef(this.Machine);
-
-                /// <summary>The machine in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
-                public override string ToString() =>
-                    this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
-                        ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
-                        : this.Machine.ToString();
-                """);
             w.CloseBlock();
             model.Hierarchy.WriteClose(w, reopenContainingTypes: false);
             return w.ToSourceText();

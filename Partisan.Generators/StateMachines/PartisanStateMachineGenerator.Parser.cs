@@ -20,7 +20,8 @@ public sealed partial class PartisanStateMachineGenerator
         public const string AttributeMetadataName = "Partisan.PartisanStateMachineAttribute";
         private const string AttributeName = "PartisanStateMachine";
         private const string Ns = "Partisan";
-        private const string BehavioursNs = "Partisan.Behaviours";
+        /// <summary>The namespace of the behaviour types the generated code uses (they live in Partisan.Behaviours.dll).</summary>
+        private const string BehavioursNs = "Partisan";
 
         private static readonly (string Attribute, HandlerKind Kind)[] HandlerAttributes =
         [
@@ -43,7 +44,7 @@ public sealed partial class PartisanStateMachineGenerator
             string display = type.ToDisplayString();
             var diagnostics = new List<DiagnosticInfo>();
 
-            if (compilation.GetTypeByMetadataName("Partisan.Behaviours.IGenStatem`2") is null)
+            if (compilation.GetTypeByMetadataName("Partisan.IGenStatem`2") is null)
             {
                 return Failed(DiagnosticInfo.Create(ServerDiagnostics.MissingReference, nameLocation, display, "Partisan.Behaviours"));
             }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>
 /// Checks the arguments of an RPC before a generated binding calls the implementation. A wrong count or type is an

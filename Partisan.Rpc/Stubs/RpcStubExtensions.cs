@@ -1,4 +1,4 @@
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>The generic entry points to generated <c>[PartisanRpc]</c> stubs (see <see cref="RpcStubs"/>).</summary>
 public static class RpcStubExtensions

@@ -1,4 +1,4 @@
-namespace Partisan.Rpc;
+namespace Partisan;
 
 /// <summary>
 /// The typed RPC stubs of every <c>[PartisanRpc]</c> interface loaded: generated code registers each interface's client

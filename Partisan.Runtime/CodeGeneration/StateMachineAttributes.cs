@@ -42,7 +42,11 @@ public sealed class InStateAttribute : Attribute
 
 /// <summary>
 /// Marks a state enter handler (OTP's state enter call), run when the machine enters its state (and on a repeat)
-/// if the machine has <see cref="PartisanStateMachineAttribute.StateEnter"/>. It may take the previous state.
+/// if the machine has <see cref="PartisanStateMachineAttribute.StateEnter"/>. Its parameters of the state type: in a
+/// handler of one state (named after it, or <see cref="InStateAttribute"/>), one parameter is the <b>previous</b> state;
+/// under <see cref="AnyStateAttribute"/> (and in <see cref="StateMachineMode.HandleEvent"/> mode) the first is the
+/// <b>current</b> state (the one just entered) and a second, if any, the previous one. It may also take the
+/// <c>GenStatemContext</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = false)]
 public sealed class EnterAttribute : Attribute

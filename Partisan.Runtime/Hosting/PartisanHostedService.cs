@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Partisan.Discovery;
 
 namespace Partisan.Hosting;
 
@@ -25,6 +26,7 @@ public sealed class PartisanHostedService : IHostedService, IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _joining = Task.CompletedTask;
+    private PeerDiscoveryAgent? _discovery;
     private int _disposed;
 
     /// <summary>Creates the service for <paramref name="node"/>, configured by <paramref name="options"/> (the node's options).</summary>
@@ -86,6 +88,12 @@ public sealed class PartisanHostedService : IHostedService, IDisposable
             _joining = Task.Run(() => Task.WhenAll(seeds.ConvertAll(seed => JoinSeedAsync(seed, stopping))), CancellationToken.None);
         }
 
+        if ((_options.PeerDiscovery ?? _options.Discovery.Create()) is { } discovery)
+        {
+            _discovery = new PeerDiscoveryAgent(Node, discovery, _options.Discovery, _logger);
+            _discovery.Start();
+        }
+
         HostingLog.Started(_logger, Node.Name, string.Join(", ", Node.ListenAddresses), seeds.Count);
     }
 
@@ -93,6 +101,11 @@ public sealed class PartisanHostedService : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         HostingLog.Stopping(_logger, Node.Name);
+        if (_discovery is not null)
+        {
+            await _discovery.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Volatile.Read(ref _disposed) == 0)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);

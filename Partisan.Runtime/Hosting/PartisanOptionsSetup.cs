@@ -61,6 +61,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),
             [nameof(PartisanOptions.Overlay)] = ReadOverlay,
             [nameof(PartisanOptions.Broadcast)] = ReadBroadcast,
+            [nameof(PartisanOptions.Discovery)] = ReadDiscovery,
         };
 
     /// <summary>Options that can only be set in code (objects, delegates).</summary>
@@ -72,6 +73,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
         nameof(PartisanOptions.TimeProvider),
         nameof(PartisanOptions.Delivery), // code only for now (issue 14); a Delivery section can bind it later
         nameof(PartisanOptions.Faults),
+        nameof(PartisanOptions.PeerDiscovery),
     };
 
     private readonly IConfiguration _configuration;
@@ -118,6 +120,18 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
     /// <summary>The problems found reading configuration into <paramref name="options"/>, or null if none was read into it.</summary>
     internal static BindingReport? ReportFor(PartisanOptions options) =>
         Reports.TryGetValue(options, out BindingReport? report) ? report : null;
+
+    private static void ReadDiscovery(IConfigurationSection section, PartisanOptions options, BindingReport report)
+    {
+        try
+        {
+            section.Bind(options.Discovery, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            report.Errors.Add($"{section.Path}: {ex.Message}");
+        }
+    }
 
     private static void ReadChannels(IConfigurationSection section, PartisanOptions options, BindingReport report)
     {
@@ -350,7 +364,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
         public List<string> Warnings { get; } = new();
 
         /// <summary>The overlay settings read (key path, the kind they belong to), checked against the final kind by the validator.</summary>
-        public List<(string Path, Overlays.OverlayKind Kind)> OverlayKeys { get; } = new();
+        public List<(string Path, OverlayKind Kind)> OverlayKeys { get; } = new();
 
         /// <summary>True when <c>Overlay:Kind</c> could not be read (an error says so; the keys are then not checked against it).</summary>
         public bool OverlayKindUnreadable { get; set; }

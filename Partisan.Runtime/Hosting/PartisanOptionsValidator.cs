@@ -22,7 +22,7 @@ internal sealed class PartisanOptionsValidator : IValidateOptions<PartisanOption
             // Checked here, after code has run too: code may set the kind that configured settings belong to.
             if (options.Overlay is null && !report.OverlayKindUnreadable)
             {
-                foreach ((string path, Overlays.OverlayKind kind) in report.OverlayKeys)
+                foreach ((string path, OverlayKind kind) in report.OverlayKeys)
                 {
                     if (kind != options.OverlayKind)
                     {

@@ -7,7 +7,7 @@ namespace Partisan.Membership;
 /// </summary>
 public interface IPeerServiceManager
 {
-    /// <summary>Joins the cluster of the node listening at <paramref name="address"/>. Throws <see cref="Transport.HandshakeException"/> when that node refuses (e.g. a wrong cluster secret).</summary>
+    /// <summary>Joins the cluster of the node listening at <paramref name="address"/>. Throws <see cref="HandshakeException"/> when that node refuses (e.g. a wrong cluster secret).</summary>
     Task JoinAsync(ListenAddress address, CancellationToken cancellationToken = default);
 
     /// <summary>Joins the node described by <paramref name="spec"/>.</summary>

@@ -264,6 +264,10 @@ public sealed partial class PartisanNode : IAsyncDisposable
     public bool IsFullyConnected(NodeName node) => node == Name || _peers.IsFullyConnected(node);
 
     /// <summary>Joins the cluster of the node at <paramref name="address"/> (<c>host:port</c>).</summary>
+    /// <exception cref="HandshakeException">That node refused the connection; <see cref="HandshakeException.Reason"/> says why:
+    /// <see cref="HandshakeFailure.AuthenticationFailed"/> for a wrong <see cref="PartisanOptions.ClusterSecret"/>,
+    /// <see cref="HandshakeFailure.VersionMismatch"/>, <see cref="HandshakeFailure.ProtectionMismatch"/>... The cluster is unharmed.</exception>
+    /// <exception cref="PartisanException">No connection could be made (nothing listens there, a timeout), or the address is this node's.</exception>
     public Task JoinAsync(string address, CancellationToken cancellationToken = default) =>
         _peers.JoinAsync(ListenAddress.Parse(address), cancellationToken);
 

@@ -100,7 +100,7 @@ public sealed class PartisanOptions
     /// full mesh (the default, gossiping every <see cref="GossipInterval"/>), HyParView (<see cref="HyParView"/>), client-server
     /// (<see cref="ClientServer"/>) or static (<see cref="Static"/>). Only the chosen kind's settings are validated.
     /// </summary>
-    public Overlays.OverlayKind OverlayKind { get; set; } = Overlays.OverlayKind.FullMesh;
+    public OverlayKind OverlayKind { get; set; } = OverlayKind.FullMesh;
 
     /// <summary>Settings of the HyParView overlay (<see cref="OverlayKind"/> <c>HyParView</c>; keys <c>Partisan:Overlay:ActiveViewSize</c>, ...).</summary>
     public Overlays.HyParView.HyParViewOptions HyParView { get; } = new();
@@ -116,7 +116,7 @@ public sealed class PartisanOptions
 
     /// <summary>
     /// How many hops a relayed message may take before it is dropped (default 5, Partisan's <c>relay_ttl</c>). Under
-    /// <see cref="Overlays.OverlayKind.HyParView"/> a route can be longer (paths grow as the logarithm of the cluster's
+    /// <see cref="OverlayKind.HyParView"/> a route can be longer (paths grow as the logarithm of the cluster's
     /// size), so when this is left at 5 the node allows <see cref="Overlays.HyParView.HyParViewOptions.RouteSearchHops"/> + 2,
     /// as far as a route search reaches.
     /// </summary>
@@ -127,7 +127,7 @@ public sealed class PartisanOptions
 
     /// <summary>The relay hop limit the node uses: <see cref="RelayHops"/>, raised to the HyParView route search's reach when left at its default.</summary>
     internal int EffectiveRelayHops =>
-        RelayHops == DefaultRelayHops && OverlayKind == Overlays.OverlayKind.HyParView && Overlay is null
+        RelayHops == DefaultRelayHops && OverlayKind == OverlayKind.HyParView && Overlay is null
             ? Math.Min(255, Math.Max(RelayHops, HyParView.RouteSearchHops + 2))
             : RelayHops;
 
@@ -157,6 +157,15 @@ public sealed class PartisanOptions
 
     /// <summary>Broadcast (Plumtree) on the node: off unless <see cref="Broadcast.BroadcastOptions.Enabled"/>; its channel, bounds and timers (docs/broadcast.md).</summary>
     public Broadcast.BroadcastOptions Broadcast { get; } = new();
+
+    /// <summary>
+    /// Peer discovery (configuration section <c>Partisan:Discovery</c>): a static list or DNS, polled every interval by a
+    /// <see cref="Discovery.PeerDiscoveryAgent"/> that the hosted service (<c>AddPartisan</c>) starts with the node.
+    /// </summary>
+    public Discovery.DiscoveryOptions Discovery { get; } = new();
+
+    /// <summary>A discovery of your own, used instead of <see cref="Discovery"/>'s kind (code only).</summary>
+    public Discovery.IPeerDiscovery? PeerDiscovery { get; set; }
 
     /// <summary>Fault injection (<see cref="PartisanNode.Faults"/>): off by default, and then it costs one null check per frame.</summary>
     public Faults.FaultOptions Faults { get; } = new();
@@ -313,15 +322,15 @@ public sealed class PartisanOptions
 
         switch (OverlayKind)
         {
-            case Overlays.OverlayKind.FullMesh:
+            case OverlayKind.FullMesh:
                 break;
-            case Overlays.OverlayKind.HyParView:
+            case OverlayKind.HyParView:
                 errors.AddRange(HyParView.Validate());
                 break;
-            case Overlays.OverlayKind.ClientServer:
+            case OverlayKind.ClientServer:
                 errors.AddRange(ClientServer.Validate());
                 break;
-            case Overlays.OverlayKind.Static:
+            case OverlayKind.Static:
                 errors.AddRange(Static.Validate());
                 break;
             default:

@@ -1,4 +1,4 @@
-namespace Partisan.Overlays;
+namespace Partisan;
 
 /// <summary>
 /// The overlays a node can run without code (<see cref="PartisanOptions.OverlayKind"/>, configuration key
@@ -6,7 +6,7 @@ namespace Partisan.Overlays;
 /// </summary>
 public enum OverlayKind
 {
-    /// <summary>Every node knows and connects to every other (<see cref="FullMesh.FullMeshOverlay"/>); the default.</summary>
+    /// <summary>Every node knows and connects to every other (<see cref="Overlays.FullMesh.FullMeshOverlay"/>); the default.</summary>
     FullMesh = 0,
 
     /// <summary>HyParView partial views (<see cref="PartisanOptions.HyParView"/>).</summary>

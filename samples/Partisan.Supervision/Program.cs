@@ -1,5 +1,4 @@
 using Partisan;
-using Partisan.Behaviours;
 using Partisan.SupervisionSample;
 
 // Two nodes in one process, over TCP on 127.0.0.1: alice supervises a Tally server registered as "tally"; bob calls it,

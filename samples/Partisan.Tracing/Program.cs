@@ -8,7 +8,6 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Partisan;
 using Partisan.Diagnostics;
-using Partisan.Rpc;
 using Partisan.Tracing;
 
 using var app = new ActivitySource("Partisan.Tracing.Sample");

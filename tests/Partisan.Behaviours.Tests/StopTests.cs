@@ -254,11 +254,11 @@ public class StopTests
         PartisanNode node = await nodes.StartAsync();
 
         List<string> problems = await StopStartRoundsAsync(node, "machine", Rounds,
-            name => Behaviours.GenStatem.StartAsync(node, () => new IdleMachine(), name),
-            target => Behaviours.GenStatem.StopAsync(node, target));
+            name => Partisan.GenStatem.StartAsync(node, () => new IdleMachine(), name),
+            target => Partisan.GenStatem.StopAsync(node, target));
         problems.AddRange(await StopStartRoundsAsync(node, "machine", Rounds / 4,
-            name => Behaviours.GenStatem.StartAsync(node, () => new IdleMachine(), name),
-            target => Behaviours.GenStatem.StopAsync(node, target, new ExitReason("maintenance"))));
+            name => Partisan.GenStatem.StartAsync(node, () => new IdleMachine(), name),
+            target => Partisan.GenStatem.StopAsync(node, target, new ExitReason("maintenance"))));
 
         AssertNoProblems(problems, Rounds + (Rounds / 4));
     }
@@ -275,8 +275,8 @@ public class StopTests
             name => GenServer.StartAsync(host, () => new SlowTerminate(), name),
             target => GenServer.StopAsync(client, target));
         problems.AddRange(await StopStartRoundsAsync(host, "remote", RemoteRounds,
-            name => Behaviours.GenStatem.StartAsync(host, () => new IdleMachine(), name),
-            target => Behaviours.GenStatem.StopAsync(client, target, new ExitReason("maintenance"))));
+            name => Partisan.GenStatem.StartAsync(host, () => new IdleMachine(), name),
+            target => Partisan.GenStatem.StopAsync(client, target, new ExitReason("maintenance"))));
 
         AssertNoProblems(problems, 2 * RemoteRounds);
     }

@@ -32,11 +32,11 @@ public sealed class TracingTests : IDisposable
         await using var nodes = new TestNodes(new InMemoryNetwork());
         PartisanNode[] cluster = await nodes.StartClusterAsync(2);
         await GenServer.StartAsync(cluster[1], () => new CounterServer(), "counter");
-        await Behaviours.GenStatem.StartAsync(cluster[1], () => new PushButton(), "pushbutton");
+        await Partisan.GenStatem.StartAsync(cluster[1], () => new PushButton(), "pushbutton");
 
         using var root = new Activity("test-root").SetIdFormat(ActivityIdFormat.W3C).Start();
         Assert.Equal(0L, await cluster[0].CallAsync<long>(ProcessRef.ForName("counter", cluster[1].Name), "get"));
-        Assert.Equal("on", await Behaviours.GenStatem.CallAsync<string>(cluster[0], ProcessRef.ForName("pushbutton", cluster[1].Name), "push"));
+        Assert.Equal("on", await Partisan.GenStatem.CallAsync<string>(cluster[0], ProcessRef.ForName("pushbutton", cluster[1].Name), "push"));
         root.Stop();
 
         await Eventually.True(() => _stopped.Count(s => s.TraceId == root.TraceId && s.Kind == ActivityKind.Server) == 2, "both server spans ended");

@@ -1,7 +1,6 @@
 using Partisan.Generated.Tests.Rpc;
 using Partisan.Generated.Tests.Shop;
 using Partisan.Generated.Tests.Support;
-using Partisan.Rpc;
 
 namespace Partisan.Generated.Tests;
 
@@ -21,7 +20,7 @@ public class RpcStubTests
             calculators[i] = new Calculator("node" + i);
             CalculatorRpc.Bind(functions, calculators[i]);
             CatalogRpc.Bind(functions, new CatalogService());
-            await Partisan.Rpc.Rpc.StartServerAsync(nodes[i], functions);
+            await Partisan.Rpc.StartServerAsync(nodes[i], functions);
         }
 
         return (nodes, calculators);
@@ -110,23 +109,23 @@ public class RpcStubTests
         (PartisanNode[] nodes, _) = await StartAsync(cluster, 2);
         NodeName target = nodes[1].Name;
 
-        CallFailedException tooFew = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.Rpc.CallAsync(nodes[0], target, CalculatorRpc.Module, "AddAsync", [1]));
+        CallFailedException tooFew = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.CallAsync(nodes[0], target, CalculatorRpc.Module, "AddAsync", [1]));
         Assert.Equal(typeof(ArgumentException).FullName, tooFew.ErrorType);
         Assert.Contains("Partisan.Generated.Tests.Rpc.ICalculator:AddAsync takes 2 arguments, but the call has 1 argument", tooFew.ErrorMessage, StringComparison.Ordinal);
 
-        CallFailedException wrongType = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.Rpc.CallAsync(nodes[0], target, CalculatorRpc.Module, "AddAsync", [1, "two"]));
+        CallFailedException wrongType = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.CallAsync(nodes[0], target, CalculatorRpc.Module, "AddAsync", [1, "two"]));
         Assert.Equal(typeof(ArgumentException).FullName, wrongType.ErrorType);
         Assert.Contains("Argument 1 ('b') of Partisan.Generated.Tests.Rpc.ICalculator:AddAsync is a System.String, not a System.Int32", wrongType.ErrorMessage, StringComparison.Ordinal);
 
-        CallFailedException nullText = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.Rpc.CallAsync(nodes[0], target, CalculatorRpc.Module, "EchoAsync", [null]));
+        CallFailedException nullText = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.CallAsync(nodes[0], target, CalculatorRpc.Module, "EchoAsync", [null]));
         Assert.Contains("is null, but the parameter does not allow null", nullText.ErrorMessage, StringComparison.Ordinal);
 
-        CallFailedException badEnum = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.Rpc.CallAsync(nodes[0], target, CatalogRpc.Module, "MixAsync", [1L, null]));
+        CallFailedException badEnum = await Assert.ThrowsAsync<CallFailedException>(() => Partisan.Rpc.CallAsync(nodes[0], target, CatalogRpc.Module, "MixAsync", [1L, null]));
         Assert.Contains("is a System.Int64, not a System.Byte", badEnum.ErrorMessage, StringComparison.Ordinal);
 
         // The server is still up, and the untyped API reaches the same functions with the right arguments.
-        Assert.Equal(3, await Partisan.Rpc.Rpc.CallAsync<int>(nodes[0], target, CalculatorRpc.Module, "AddAsync", [1, 2]));
-        Assert.Equal((byte)Color.Blue, await Partisan.Rpc.Rpc.CallAsync<byte>(nodes[0], target, CatalogRpc.Module, "MixAsync", [(byte)Color.Blue, null]));
+        Assert.Equal(3, await Partisan.Rpc.CallAsync<int>(nodes[0], target, CalculatorRpc.Module, "AddAsync", [1, 2]));
+        Assert.Equal((byte)Color.Blue, await Partisan.Rpc.CallAsync<byte>(nodes[0], target, CatalogRpc.Module, "MixAsync", [(byte)Color.Blue, null]));
         Assert.Equal(9, await CalculatorRpc.Client(nodes[0], target).AddAsync(4, 5));
     }
 
@@ -157,7 +156,7 @@ public class RpcStubTests
         PartisanNode[] nodes = await cluster.StartAsync(2);
         var functions = new RpcFunctions();
         functions.Bind<ICalculator>(new Calculator("generic"));
-        await Partisan.Rpc.Rpc.StartServerAsync(nodes[1], functions);
+        await Partisan.Rpc.StartServerAsync(nodes[1], functions);
 
         Assert.True(RpcStubs.IsRegistered<ICalculator>());
         ICalculator remote = nodes[0].RpcClient<ICalculator>(nodes[1].Name, TimeSpan.FromSeconds(10));

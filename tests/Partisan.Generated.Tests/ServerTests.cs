@@ -1,4 +1,3 @@
-using Partisan.Behaviours;
 using Partisan.Generated.Tests.Servers;
 using Partisan.Tests.Support;
 
@@ -248,14 +247,14 @@ public class ServerTests
     public async Task The_client_converts_to_and_from_remote_references_in_the_nodes_form()
     {
         await using var nodes = new TestNodes();
-        PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => o.RemoteRefFormat = Partisan.Serialization.RemoteRefFormat.Uri);
+        PartisanNode[] cluster = await nodes.StartClusterAsync(2, o => o.RemoteRefFormat = RemoteRefFormat.Uri);
         Pid pid = await Counter.StartAsync(cluster[1], name: "counter");
         CounterClient counter = Counter.Client(cluster[0], pid);
 
         string uri = counter.ToString();
         Assert.StartsWith("partisan:pid:", uri, StringComparison.Ordinal);
         CounterClient again = Counter.Client(cluster[0], RemoteRef.ParseUri(uri));
-        Assert.Equal(counter.Server, again.Server);
+        Assert.Equal(counter.Target, again.Target);
         Assert.Equal(2L, await again.AddAsync(2));
 
         CounterClient named = Counter.Client(cluster[0], RemoteRef.FromName("counter", cluster[1].Name));

@@ -346,7 +346,7 @@ public class StateMachineTests
         Assert.Equal("Open", await door.CurrentStateAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(LockState.Open, await door.StateIfOpenAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["lock", "unlock"], log.Snapshot());
-        Assert.Equal(RemoteRef.FromProcessRef(door.Machine), door.ToRemoteRef());
+        Assert.Equal(RemoteRef.FromProcessRef(door.Target), door.ToRemoteRef());
         var watcher = Probe.Start(nodes[0]);
         Ref monitor = door.Monitor(watcher.Pid);
         await door.StopAsync();

@@ -1,4 +1,3 @@
-using Partisan.Behaviours;
 using Partisan.Generated.Tests.Servers;
 using Partisan.Generated.Tests.StateMachines;
 using Partisan.Tests.Support;

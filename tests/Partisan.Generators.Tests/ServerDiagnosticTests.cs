@@ -159,7 +159,6 @@ public class ServerDiagnosticTests
 
     [Fact]
     public void PARTISAN018_DeferredReplyReturnsValue() => Verify("""
-        using Partisan.Behaviours;
         namespace N;
 
         [PartisanServer]

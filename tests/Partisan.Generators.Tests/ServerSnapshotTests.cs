@@ -29,7 +29,6 @@ public class ServerSnapshotTests
     /// <summary>Everything else: init/terminate with injected values, deferred replies, Task calls, ValueTask casts, names that clash.</summary>
     public const string KeyValue = """
         using System.Threading.Tasks;
-        using Partisan.Behaviours;
         namespace Demo.Storage;
 
         [PartisanMessage]
@@ -79,7 +78,6 @@ public class ServerCompileTests
         GeneratorHarness.RunClean("""
             using System.Threading;
             using System.Threading.Tasks;
-            using Partisan.Behaviours;
             namespace Clash;
 
             [PartisanServer]

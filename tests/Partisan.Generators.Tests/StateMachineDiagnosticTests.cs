@@ -13,7 +13,6 @@ namespace Partisan.Generators.Tests;
 public class StateMachineDiagnosticTests
 {
     private const string Header = """
-        using Partisan.Behaviours;
 
         namespace N;
 

@@ -16,7 +16,6 @@ public class StateMachineSnapshotTests
     public void A_record_class_machine_with_a_nullable_enum_reply_compiles_and_registers_the_enum()
     {
         GeneratorDriverRunResult result = GeneratorHarness.RunOutputClean("""
-            using Partisan.Behaviours;
             namespace N;
 
             public enum Light { Off, On }
@@ -44,7 +43,6 @@ public class StateMachineSnapshotTests
     {
         GeneratorDriverRunResult result = GeneratorHarness.RunOutputClean("""
             using System.Threading.Tasks;
-            using Partisan.Behaviours;
 
             public enum Phase { Start, @class }
 

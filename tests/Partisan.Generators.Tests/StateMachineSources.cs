@@ -5,7 +5,6 @@ internal static class StateMachineSources
 {
     /// <summary>The code lock (state functions, state enter calls, state timeouts, postpone, a call in any state).</summary>
     public const string CodeLock = """
-        using Partisan.Behaviours;
 
         namespace Locks;
 
@@ -58,7 +57,6 @@ internal static class StateMachineSources
 
     /// <summary>The push button (handle_event mode, replies with the next state, a counter in a field, terminate).</summary>
     public const string PushButton = """
-        using Partisan.Behaviours;
 
         namespace Buttons;
 

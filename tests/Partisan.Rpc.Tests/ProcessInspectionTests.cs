@@ -1,7 +1,7 @@
 using Partisan.Tests.Support;
 using Partisan.Transport;
 
-namespace Partisan.Rpc.Tests;
+namespace Partisan.RpcTests;
 
 public class ProcessInspectionTests
 {

@@ -1,6 +1,6 @@
 using Partisan.Tests.Support;
 
-namespace Partisan.Rpc.Tests;
+namespace Partisan.RpcTests;
 
 /// <summary>The run-time side of generated stubs: the registry, the argument checks, typed multicall and CastAll.</summary>
 public class RpcStubsTests

@@ -1,6 +1,6 @@
 using Partisan.Tests.Support;
 
-namespace Partisan.Rpc.Tests;
+namespace Partisan.RpcTests;
 
 public class RpcTests
 {

@@ -4,7 +4,7 @@ using Partisan.Diagnostics;
 using Partisan.Tests.Support;
 using Partisan.Transport;
 
-namespace Partisan.Rpc.Tests;
+namespace Partisan.RpcTests;
 
 /// <summary>One trace across three nodes: A calls B, whose function calls and casts to C, over memory and over TCP.</summary>
 public sealed class TracingTests : IDisposable

@@ -11,15 +11,15 @@ public class OtpGuideExampleTests
     {
         await using var nodes = new TestNodes();
         PartisanNode[] cluster = await nodes.StartClusterAsync(2);
-        Pid button = await Behaviours.GenStatem.StartAsync(cluster[1], () => new PushButton(), "pushbutton");
+        Pid button = await Partisan.GenStatem.StartAsync(cluster[1], () => new PushButton(), "pushbutton");
         var remote = ProcessRef.ForName("pushbutton", cluster[1].Name);
 
-        Assert.Equal(0, await Behaviours.GenStatem.CallAsync<int>(cluster[0], remote, "get_count"));
-        Assert.Equal("on", await Behaviours.GenStatem.CallAsync<string>(cluster[0], remote, "push"));
-        Assert.Equal("off", await Behaviours.GenStatem.CallAsync<string>(cluster[0], remote, "push"));
-        Assert.Equal("on", await Behaviours.GenStatem.CallAsync<string>(cluster[0], remote, "push"));
-        Assert.Equal(2, await Behaviours.GenStatem.CallAsync<int>(cluster[0], remote, "get_count"));
-        Assert.Equal("stopped", await Behaviours.GenStatem.CallAsync<string>(cluster[0], button, "stop"));
+        Assert.Equal(0, await Partisan.GenStatem.CallAsync<int>(cluster[0], remote, "get_count"));
+        Assert.Equal("on", await Partisan.GenStatem.CallAsync<string>(cluster[0], remote, "push"));
+        Assert.Equal("off", await Partisan.GenStatem.CallAsync<string>(cluster[0], remote, "push"));
+        Assert.Equal("on", await Partisan.GenStatem.CallAsync<string>(cluster[0], remote, "push"));
+        Assert.Equal(2, await Partisan.GenStatem.CallAsync<int>(cluster[0], remote, "get_count"));
+        Assert.Equal("stopped", await Partisan.GenStatem.CallAsync<string>(cluster[0], button, "stop"));
         await Eventually.True(() => !cluster[1].IsAlive(button), "the button stops");
     }
 
@@ -29,7 +29,7 @@ public class OtpGuideExampleTests
         var nodes = new TestNodes();
         PartisanNode node = await nodes.StartAsync(configure: o => o.TimeProvider = clock);
         var log = new List<string>();
-        Pid pid = await Behaviours.GenStatem.StartAsync(node, () => new CodeLock([1, 2, 3, 4], log), "code_lock");
+        Pid pid = await Partisan.GenStatem.StartAsync(node, () => new CodeLock([1, 2, 3, 4], log), "code_lock");
         return (node, clock, pid, log, nodes);
     }
 
@@ -45,11 +45,11 @@ public class OtpGuideExampleTests
     {
         foreach (int digit in digits)
         {
-            Behaviours.GenStatem.Cast(node, lockPid, new CodeLock.Button(digit));
+            Partisan.GenStatem.Cast(node, lockPid, new CodeLock.Button(digit));
         }
 
         // A call after the casts returns once they are all handled (one mailbox, in order).
-        return Behaviours.GenStatem.CallAsync<int>(node, lockPid, "code_length");
+        return Partisan.GenStatem.CallAsync<int>(node, lockPid, "code_length");
     }
 
     [Fact]
@@ -117,8 +117,8 @@ public class OtpGuideExampleTests
     {
         var (node, _, pid, _, nodes) = await StartLockAsync();
         await using TestNodes _ = nodes;
-        Assert.Equal(4, await Behaviours.GenStatem.CallAsync<int>(node, pid, "code_length"));
+        Assert.Equal(4, await Partisan.GenStatem.CallAsync<int>(node, pid, "code_length"));
         await Press(node, pid, 1, 2, 3, 4);
-        Assert.Equal(4, await Behaviours.GenStatem.CallAsync<int>(node, pid, "code_length"));
+        Assert.Equal(4, await Partisan.GenStatem.CallAsync<int>(node, pid, "code_length"));
     }
 }

@@ -15,16 +15,16 @@ public sealed class TransitionActionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
-    private Task<Pid> Start(bool stateEnter = false) => Behaviours.GenStatem.StartAsync(_node, () => new ScriptedMachine(_log, stateEnter));
+    private Task<Pid> Start(bool stateEnter = false) => Partisan.GenStatem.StartAsync(_node, () => new ScriptedMachine(_log, stateEnter));
 
-    private Task<string> Call(Pid machine, string command) => Behaviours.GenStatem.CallAsync<string>(_node, machine, command);
+    private Task<string> Call(Pid machine, string command) => Partisan.GenStatem.CallAsync<string>(_node, machine, command);
 
-    private void Cast(Pid machine, string command) => Behaviours.GenStatem.Cast(_node, machine, command);
+    private void Cast(Pid machine, string command) => Partisan.GenStatem.Cast(_node, machine, command);
 
     /// <summary>Everything logged after the first entry containing <paramref name="marker"/>, without the "log" calls themselves.</summary>
     private async Task<string[]> LogAfter(Pid machine, string marker)
     {
-        string[] all = await Behaviours.GenStatem.CallAsync<string[]>(_node, machine, "log");
+        string[] all = await Partisan.GenStatem.CallAsync<string[]>(_node, machine, "log");
         int start = Array.FindIndex(all, e => e.Contains(marker, StringComparison.Ordinal));
         return all.Skip(start + 1).Where(e => !e.EndsWith(":log", StringComparison.Ordinal)).ToArray();
     }
@@ -205,7 +205,7 @@ public sealed class TransitionActionTests : IAsyncLifetime
     public async Task StopAsync_stops_the_machine_normally()
     {
         Pid machine = await Start();
-        await Behaviours.GenStatem.StopAsync(_node, machine);
+        await Partisan.GenStatem.StopAsync(_node, machine);
         Assert.False(_node.IsAlive(machine));
         Assert.Contains("terminate:normal:a", Snapshot());
     }

@@ -1,4 +1,3 @@
-using Partisan.Behaviours;
 
 namespace Partisan.Behaviours.Tests.GenStatem;
 

@@ -1,4 +1,3 @@
-using Partisan.Behaviours;
 
 namespace Partisan.Generated.Tests.StateMachines;
 

@@ -6,7 +6,7 @@ namespace Demo
 {
     /// <summary>
     /// Typed RPC for <see cref="global::Demo.ICalculator"/> (module <c>Demo.ICalculator</c>): <see cref="Client"/> calls its methods on
-    /// another node, <see cref="Bind"/> exposes an implementation in an <see cref="global::Partisan.Rpc.RpcFunctions"/>.
+    /// another node, <see cref="Bind"/> exposes an implementation in an <see cref="global::Partisan.RpcFunctions"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
     public static class CalculatorRpc
@@ -14,9 +14,9 @@ namespace Demo
         /// <summary>The module of the interface's functions: its full name. Each method is the function of the same name.</summary>
         public const string Module = "Demo.ICalculator";
 
-        /// <summary>Registers <see cref="Client"/> and <see cref="Bind"/> with <see cref="global::Partisan.Rpc.RpcStubs"/> when the module loads.</summary>
+        /// <summary>Registers <see cref="Client"/> and <see cref="Bind"/> with <see cref="global::Partisan.RpcStubs"/> when the module loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::Partisan.Rpc.RpcStubs.Register<global::Demo.ICalculator>(Client, Bind);
+        internal static void Register() => global::Partisan.RpcStubs.Register<global::Demo.ICalculator>(Client, Bind);
 
         /// <summary>A client whose methods run on <paramref name="target"/>: methods returning a task call and wait, void methods cast.</summary>
         /// <param name="node">The calling node.</param>
@@ -60,7 +60,7 @@ namespace Demo
         /// <param name="functions">Where to register the functions.</param>
         /// <param name="implementation">The object whose methods run the calls.</param>
         /// <exception cref="global::System.ArgumentException">A function of the module is already registered in <paramref name="functions"/>.</exception>
-        public static void Bind(global::Partisan.Rpc.RpcFunctions functions, global::Demo.ICalculator implementation)
+        public static void Bind(global::Partisan.RpcFunctions functions, global::Demo.ICalculator implementation)
         {
             if (functions is null)
             {
@@ -81,37 +81,37 @@ namespace Demo
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeAddAsync(global::Demo.ICalculator implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 2, Module, "AddAsync");
-            int arg0 = global::Partisan.Rpc.RpcArguments.Get<int>(arguments, 0, "a", false, Module, "AddAsync");
-            int arg1 = global::Partisan.Rpc.RpcArguments.Get<int>(arguments, 1, "b", false, Module, "AddAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 2, Module, "AddAsync");
+            int arg0 = global::Partisan.RpcArguments.Get<int>(arguments, 0, "a", false, Module, "AddAsync");
+            int arg1 = global::Partisan.RpcArguments.Get<int>(arguments, 1, "b", false, Module, "AddAsync");
             return await implementation.AddAsync(arg0, arg1).ConfigureAwait(false);
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeEchoAsync(global::Demo.ICalculator implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "EchoAsync");
-            string arg0 = global::Partisan.Rpc.RpcArguments.Get<string>(arguments, 0, "text", false, Module, "EchoAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 1, Module, "EchoAsync");
+            string arg0 = global::Partisan.RpcArguments.Get<string>(arguments, 0, "text", false, Module, "EchoAsync");
             return await implementation.EchoAsync(arg0, global::System.Threading.CancellationToken.None).ConfigureAwait(false);
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeResetAsync(global::Demo.ICalculator implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 0, Module, "ResetAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 0, Module, "ResetAsync");
             await implementation.ResetAsync().ConfigureAwait(false);
             return null;
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeFlushAsync(global::Demo.ICalculator implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 0, Module, "FlushAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 0, Module, "FlushAsync");
             await implementation.FlushAsync(global::System.Threading.CancellationToken.None).ConfigureAwait(false);
             return null;
         }
 
         private static global::System.Threading.Tasks.ValueTask<object?> InvokeLog(global::Demo.ICalculator implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "Log");
-            string arg0 = global::Partisan.Rpc.RpcArguments.Get<string>(arguments, 0, "line", false, Module, "Log");
+            global::Partisan.RpcArguments.CheckCount(arguments, 1, Module, "Log");
+            string arg0 = global::Partisan.RpcArguments.Get<string>(arguments, 0, "line", false, Module, "Log");
             implementation.Log(arg0);
             return default;
         }
@@ -131,20 +131,20 @@ namespace Demo
             }
 
             global::System.Threading.Tasks.Task<int> global::Demo.ICalculator.AddAsync(int a, int b) =>
-                global::Partisan.Rpc.Rpc.CallAsync<int>(this._node, this._target, "Demo.ICalculator", "AddAsync", new object?[] { a, b }, this._timeout, default);
+                global::Partisan.Rpc.CallAsync<int>(this._node, this._target, "Demo.ICalculator", "AddAsync", new object?[] { a, b }, this._timeout, default);
 
             global::System.Threading.Tasks.ValueTask<string> global::Demo.ICalculator.EchoAsync(string text, global::System.Threading.CancellationToken cancellationToken) =>
-                new global::System.Threading.Tasks.ValueTask<string>(global::Partisan.Rpc.Rpc.CallAsync<string>(this._node, this._target, "Demo.ICalculator", "EchoAsync", new object?[] { text }, this._timeout, cancellationToken));
+                new global::System.Threading.Tasks.ValueTask<string>(global::Partisan.Rpc.CallAsync<string>(this._node, this._target, "Demo.ICalculator", "EchoAsync", new object?[] { text }, this._timeout, cancellationToken));
 
             global::System.Threading.Tasks.Task global::Demo.ICalculator.ResetAsync() =>
-                global::Partisan.Rpc.Rpc.CallAsync(this._node, this._target, "Demo.ICalculator", "ResetAsync", global::System.Array.Empty<object?>(), this._timeout, default);
+                global::Partisan.Rpc.CallAsync(this._node, this._target, "Demo.ICalculator", "ResetAsync", global::System.Array.Empty<object?>(), this._timeout, default);
 
             global::System.Threading.Tasks.ValueTask global::Demo.ICalculator.FlushAsync(global::System.Threading.CancellationToken cancellationToken) =>
-                new global::System.Threading.Tasks.ValueTask(global::Partisan.Rpc.Rpc.CallAsync(this._node, this._target, "Demo.ICalculator", "FlushAsync", global::System.Array.Empty<object?>(), this._timeout, cancellationToken));
+                new global::System.Threading.Tasks.ValueTask(global::Partisan.Rpc.CallAsync(this._node, this._target, "Demo.ICalculator", "FlushAsync", global::System.Array.Empty<object?>(), this._timeout, cancellationToken));
 
             void global::Demo.ICalculator.Log(string line)
             {
-                global::Partisan.Rpc.Rpc.Cast(this._node, this._target, "Demo.ICalculator", "Log", new object?[] { line });
+                global::Partisan.Rpc.Cast(this._node, this._target, "Demo.ICalculator", "Log", new object?[] { line });
             }
         }
 
@@ -163,24 +163,24 @@ namespace Demo
             }
 
             /// <summary>Calls <c>AddAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<int>>> AddAsync(int a, int b) =>
-                global::Partisan.Rpc.Rpc.MulticallAsync<int>(this._node, this._targets, "Demo.ICalculator", "AddAsync", new object?[] { a, b }, this._timeout, default);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<int>>> AddAsync(int a, int b) =>
+                global::Partisan.Rpc.MulticallAsync<int>(this._node, this._targets, "Demo.ICalculator", "AddAsync", new object?[] { a, b }, this._timeout, default);
 
             /// <summary>Calls <c>EchoAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<string>>> EchoAsync(string text, global::System.Threading.CancellationToken cancellationToken) =>
-                global::Partisan.Rpc.Rpc.MulticallAsync<string>(this._node, this._targets, "Demo.ICalculator", "EchoAsync", new object?[] { text }, this._timeout, cancellationToken);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<string>>> EchoAsync(string text, global::System.Threading.CancellationToken cancellationToken) =>
+                global::Partisan.Rpc.MulticallAsync<string>(this._node, this._targets, "Demo.ICalculator", "EchoAsync", new object?[] { text }, this._timeout, cancellationToken);
 
             /// <summary>Calls <c>ResetAsync</c> on every node: one completion or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult>> ResetAsync() =>
-                global::Partisan.Rpc.Rpc.MulticallAsync(this._node, this._targets, "Demo.ICalculator", "ResetAsync", global::System.Array.Empty<object?>(), this._timeout, default);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult>> ResetAsync() =>
+                global::Partisan.Rpc.MulticallAsync(this._node, this._targets, "Demo.ICalculator", "ResetAsync", global::System.Array.Empty<object?>(), this._timeout, default);
 
             /// <summary>Calls <c>FlushAsync</c> on every node: one completion or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult>> FlushAsync(global::System.Threading.CancellationToken cancellationToken) =>
-                global::Partisan.Rpc.Rpc.MulticallAsync(this._node, this._targets, "Demo.ICalculator", "FlushAsync", global::System.Array.Empty<object?>(), this._timeout, cancellationToken);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult>> FlushAsync(global::System.Threading.CancellationToken cancellationToken) =>
+                global::Partisan.Rpc.MulticallAsync(this._node, this._targets, "Demo.ICalculator", "FlushAsync", global::System.Array.Empty<object?>(), this._timeout, cancellationToken);
 
             /// <summary>Casts <c>Log</c> to every node; returns how many it could be sent to.</summary>
             public int Log(string line) =>
-                global::Partisan.Rpc.Rpc.CastAll(this._node, this._targets, "Demo.ICalculator", "Log", new object?[] { line });
+                global::Partisan.Rpc.CastAll(this._node, this._targets, "Demo.ICalculator", "Log", new object?[] { line });
         }
     }
 }

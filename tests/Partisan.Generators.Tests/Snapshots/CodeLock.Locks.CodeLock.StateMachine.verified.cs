@@ -4,73 +4,85 @@
 namespace Locks
 {
     /// <summary>The generated part of the <see cref="CodeLock"/> state machine: OTP gen_statem callbacks, transition helpers, start helpers and event messages.</summary>
-    partial class CodeLock : global::Partisan.Behaviours.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>
+    partial class CodeLock : global::Partisan.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>
     {
         /// <summary>Go to <paramref name="state"/> (OTP's <c>next_state</c>); the fluent methods add actions.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Locks.LockState> Next(global::Locks.LockState state) => global::Partisan.Behaviours.Transition<global::Locks.LockState>.Next(state);
+        private static global::Partisan.Transition<global::Locks.LockState> Next(global::Locks.LockState state) => global::Partisan.Transition<global::Locks.LockState>.Next(state);
 
         /// <summary>Stay in the current state (OTP's <c>keep_state_and_data</c>); the fluent methods add actions.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Locks.LockState> Keep() => default;
+        private static global::Partisan.Transition<global::Locks.LockState> Keep() => default;
 
         /// <summary>Stay, as if re-entering the state: the enter handler runs again and postponed events are retried (OTP's <c>repeat_state_and_data</c>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Locks.LockState> Repeat() => global::Partisan.Behaviours.Transition<global::Locks.LockState>.Repeat();
+        private static global::Partisan.Transition<global::Locks.LockState> Repeat() => global::Partisan.Transition<global::Locks.LockState>.Repeat();
 
         /// <summary>Stop with <paramref name="reason"/> (OTP's <c>stop</c>); terminate runs, then the machine exits.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Locks.LockState> Stop(global::Partisan.ExitReason reason) => global::Partisan.Behaviours.Transition<global::Locks.LockState>.Stop(reason);
+        private static global::Partisan.Transition<global::Locks.LockState> Stop(global::Partisan.ExitReason reason) => global::Partisan.Transition<global::Locks.LockState>.Stop(reason);
 
         /// <summary>Starts a machine made by <paramref name="factory"/> on <paramref name="node"/>, optionally registered as <paramref name="name"/>; returns its pid once init has completed.</summary>
-        /// <exception cref="global::Partisan.Behaviours.GenServerStartException">Init threw; the machine exited.</exception>
+        /// <exception cref="global::Partisan.GenServerStartException">Init threw; the machine exited.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         public static global::System.Threading.Tasks.Task<global::Partisan.Pid> StartAsync(global::Partisan.PartisanNode node, global::System.Func<global::Locks.CodeLock> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenStatem.StartAsync<global::Locks.LockState, global::Locks.CodeLock>(node, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
+            global::Partisan.GenStatem.StartAsync<global::Locks.LockState, global::Locks.CodeLock>(node, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
 
         /// <summary>Starts a machine made by <paramref name="factory"/> and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, global::System.Func<global::Locks.CodeLock> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenStatem.StartMonitorAsync<global::Locks.LockState, global::Locks.CodeLock>(node, watcher, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
+            global::Partisan.GenStatem.StartMonitorAsync<global::Locks.LockState, global::Locks.CodeLock>(node, watcher, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
 
-        /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> from <paramref name="node"/>.</summary>
+        /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> (a pid or a registered name, on any node) from <paramref name="node"/>.</summary>
+        /// <param name="node">The node the events are sent from.</param>
+        /// <param name="machine">The state machine.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        public static global::Locks.CodeLockClient Client(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine) => new global::Locks.CodeLockClient(node, machine);
+        public static global::Locks.CodeLockClient Client(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine, global::Partisan.ForwardOptions options = default) =>
+            new global::Locks.CodeLockClient(node, machine, options);
+
+        /// <summary>A typed client for the machine <paramref name="machine"/>, given as a remote reference (tuple or URI form).</summary>
+        /// <param name="node">The node the events are sent from.</param>
+        /// <param name="machine">A pid or registered-name reference.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
+        public static global::Locks.CodeLockClient Client(global::Partisan.PartisanNode node, global::Partisan.RemoteRef machine, global::Partisan.ForwardOptions options = default) =>
+            new global::Locks.CodeLockClient(node, machine.ToProcessRef(), options);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        bool global::Partisan.Behaviours.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.StateEnter => true;
+        bool global::Partisan.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.StateEnter => true;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>> global::Partisan.Behaviours.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.InitAsync(global::Partisan.Behaviours.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>>(global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.Next(this.Init(), this));
+        global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>> global::Partisan.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.InitAsync(global::Partisan.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>>(global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>.Next(this.Init(), this));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>> global::Partisan.Behaviours.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.HandleEventAsync(global::Partisan.Behaviours.StatemEvent @event, global::Locks.LockState state, global::Locks.CodeLock data, global::Partisan.Behaviours.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>>(this.PartisanDispatch(@event, state, context));
+        global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>> global::Partisan.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.HandleEventAsync(global::Partisan.StatemEvent @event, global::Locks.LockState state, global::Locks.CodeLock data, global::Partisan.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>>(this.PartisanDispatch(@event, state, context));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.TerminateAsync(global::Partisan.ExitReason reason, global::Locks.LockState state, global::Locks.CodeLock data, global::Partisan.Behaviours.GenStatemContext context) => default;
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenStatem<global::Locks.LockState, global::Locks.CodeLock>.TerminateAsync(global::Partisan.ExitReason reason, global::Locks.LockState state, global::Locks.CodeLock data, global::Partisan.GenStatemContext context) => default;
 
         /// <summary>Finds the handler of <paramref name="event"/> in <paramref name="state"/>: one for that state first, then one for any state.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock> PartisanDispatch(global::Partisan.Behaviours.StatemEvent @event, global::Locks.LockState state, global::Partisan.Behaviours.GenStatemContext context)
+        private global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock> PartisanDispatch(global::Partisan.StatemEvent @event, global::Locks.LockState state, global::Partisan.GenStatemContext context)
         {
             switch (state)
             {
                 case global::Locks.LockState.Locked:
                     switch (@event.Type)
                     {
-                        case global::Partisan.Behaviours.EventType.Enter:
+                        case global::Partisan.EventType.Enter:
                         {
                             this.Locked();
-                            return global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
+                            return global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
                         }
 
-                        case global::Partisan.Behaviours.EventType.StateTimeout:
+                        case global::Partisan.EventType.StateTimeout:
                         {
                             this.ForgetButtons();
-                            return global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
+                            return global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
                         }
 
-                        case global::Partisan.Behaviours.EventType.Cast when @event.Content is global::Locks.CodeLock.ButtonEvent p:
+                        case global::Partisan.EventType.Cast when @event.Content is global::Locks.CodeLock.ButtonEvent p:
                         {
                             return this.Locked(p.Digit).KeepingData<global::Locks.CodeLock>();
                         }
@@ -80,17 +92,17 @@ namespace Locks
                 case global::Locks.LockState.Open:
                     switch (@event.Type)
                     {
-                        case global::Partisan.Behaviours.EventType.Enter:
+                        case global::Partisan.EventType.Enter:
                         {
                             return this.Open().KeepingData<global::Locks.CodeLock>();
                         }
 
-                        case global::Partisan.Behaviours.EventType.StateTimeout:
+                        case global::Partisan.EventType.StateTimeout:
                         {
                             return this.Relock().KeepingData<global::Locks.CodeLock>();
                         }
 
-                        case global::Partisan.Behaviours.EventType.Cast when @event.Content is global::Locks.CodeLock.ButtonEvent p:
+                        case global::Partisan.EventType.Cast when @event.Content is global::Locks.CodeLock.ButtonEvent p:
                         {
                             return this.Open(p.Digit).KeepingData<global::Locks.CodeLock>();
                         }
@@ -101,9 +113,9 @@ namespace Locks
 
             switch (@event.Type)
             {
-                case global::Partisan.Behaviours.EventType.Call when @event.Content is global::Locks.CodeLock.CodeLengthEvent:
+                case global::Partisan.EventType.Call when @event.Content is global::Locks.CodeLock.CodeLengthEvent:
                 {
-                    return global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData.Reply(@event.From, this.CodeLength());
+                    return global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData.Reply(@event.From, this.CodeLength());
                 }
             }
 
@@ -112,10 +124,10 @@ namespace Locks
 
         /// <summary>No handler: a call fails (the caller gets a CallFailedException), anything else is dropped; the state stays.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock> PartisanUnhandled(global::Partisan.Behaviours.StatemEvent @event, global::Locks.LockState state) =>
-            @event.Type == global::Partisan.Behaviours.EventType.Call
-                ? global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("CodeLock does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
-                : global::Partisan.Behaviours.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
+        private static global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock> PartisanUnhandled(global::Partisan.StatemEvent @event, global::Locks.LockState state) =>
+            @event.Type == global::Partisan.EventType.Call
+                ? global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("CodeLock does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
+                : global::Partisan.Transition<global::Locks.LockState, global::Locks.CodeLock>.KeepStateAndData;
 
         /// <summary>Registers the formatters of this machine's event messages (and enum replies) with <see cref="global::Partisan.Serialization.TypeRegistry.Default"/> when the module loads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]

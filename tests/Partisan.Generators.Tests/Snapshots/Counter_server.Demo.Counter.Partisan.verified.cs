@@ -3,7 +3,7 @@
 
 namespace Demo
 {
-    partial class Counter : global::Partisan.Behaviours.IGenServer
+    partial class Counter : global::Partisan.IGenServer
     {
         /// <summary>The call request of <see cref="Add"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
@@ -179,24 +179,24 @@ namespace Demo
         /// <summary>Starts a <see cref="Counter"/> server on <paramref name="node"/>; returns its pid once its init has run.</summary>
         /// <param name="node">The node to run it on.</param>
         /// <param name="name">A name to register it under, or null.</param>
-        /// <exception cref="global::Partisan.Behaviours.GenServerStartException">Its init threw.</exception>
+        /// <exception cref="global::Partisan.GenServerStartException">Its init threw.</exception>
         public static global::System.Threading.Tasks.Task<global::Partisan.Pid> StartAsync(global::Partisan.PartisanNode node, string? name = null) =>
-            global::Partisan.Behaviours.GenServer.StartAsync(node, static () => new global::Demo.Counter(), name);
+            global::Partisan.GenServer.StartAsync(node, static () => new global::Demo.Counter(), name);
 
         /// <summary>Starts a <see cref="Counter"/> server and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
         /// <param name="node">The node to run it on.</param>
         /// <param name="watcher">The process that gets a <see cref="global::Partisan.Down"/> when the server exits.</param>
         /// <param name="name">A name to register it under, or null.</param>
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, string? name = null) =>
-            global::Partisan.Behaviours.GenServer.StartMonitorAsync(node, watcher, static () => new global::Demo.Counter(), name);
+            global::Partisan.GenServer.StartMonitorAsync(node, watcher, static () => new global::Demo.Counter(), name);
 
         /// <summary>Starts a server made by <paramref name="factory"/> on <paramref name="node"/>; returns its pid once its init has run.</summary>
         /// <param name="node">The node to run it on.</param>
         /// <param name="factory">Makes the server instance (runs in the new process).</param>
         /// <param name="name">A name to register it under, or null.</param>
-        /// <exception cref="global::Partisan.Behaviours.GenServerStartException">The factory or init threw.</exception>
+        /// <exception cref="global::Partisan.GenServerStartException">The factory or init threw.</exception>
         public static global::System.Threading.Tasks.Task<global::Partisan.Pid> StartAsync(global::Partisan.PartisanNode node, global::System.Func<global::Demo.Counter> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenServer.StartAsync(node, factory, name);
+            global::Partisan.GenServer.StartAsync(node, factory, name);
 
         /// <summary>Starts a server made by <paramref name="factory"/> and monitors it for <paramref name="watcher"/>.</summary>
         /// <param name="node">The node to run it on.</param>
@@ -204,7 +204,7 @@ namespace Demo
         /// <param name="factory">Makes the server instance.</param>
         /// <param name="name">A name to register it under, or null.</param>
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, global::System.Func<global::Demo.Counter> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenServer.StartMonitorAsync(node, watcher, factory, name);
+            global::Partisan.GenServer.StartMonitorAsync(node, watcher, factory, name);
 
         /// <summary>A typed client for the <see cref="Counter"/> server <paramref name="server"/> (a pid or a registered name, on any node).</summary>
         /// <param name="node">The node the calls are made from.</param>
@@ -220,33 +220,33 @@ namespace Demo
         public static CounterClient Client(global::Partisan.PartisanNode node, global::Partisan.RemoteRef server, global::Partisan.ForwardOptions options = default) =>
             new CounterClient(node, server.ToProcessRef(), options);
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.InitAsync(global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.InitAsync(global::Partisan.GenServerContext context)
         {
             return default;
         }
 
-        global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult> global::Partisan.Behaviours.IGenServer.HandleCallAsync(object request, global::Partisan.CallHandle from, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult> global::Partisan.IGenServer.HandleCallAsync(object request, global::Partisan.CallHandle from, global::Partisan.GenServerContext context)
         {
             switch (request)
             {
                 case AddRequest r:
-                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult>(global::Partisan.Behaviours.CallResult.Reply(this.Add(r.By)));
+                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult>(global::Partisan.CallResult.Reply(this.Add(r.By)));
                 case SlowRequest r:
                     return PartisanCallSlowAsyncAsync(r, from, context);
                 default:
                     context.Fail(from, new global::System.ArgumentException("Counter has no call handler for " + (request?.GetType().Name ?? "null") + ".", nameof(request)));
-                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult>(global::Partisan.Behaviours.CallResult.NoReply);
+                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult>(global::Partisan.CallResult.NoReply);
             }
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        private async global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult> PartisanCallSlowAsyncAsync(SlowRequest r, global::Partisan.CallHandle from, global::Partisan.Behaviours.GenServerContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult> PartisanCallSlowAsyncAsync(SlowRequest r, global::Partisan.CallHandle from, global::Partisan.GenServerContext context)
         {
-            return global::Partisan.Behaviours.CallResult.Reply(await this.SlowAsync(r.Ms).ConfigureAwait(false));
+            return global::Partisan.CallResult.Reply(await this.SlowAsync(r.Ms).ConfigureAwait(false));
         }
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.HandleCastAsync(object request, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.HandleCastAsync(object request, global::Partisan.GenServerContext context)
         {
             switch (request)
             {
@@ -258,7 +258,7 @@ namespace Demo
             }
         }
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.HandleInfoAsync(object message, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.HandleInfoAsync(object message, global::Partisan.GenServerContext context)
         {
             if (message is global::Partisan.Down m0)
             {
@@ -269,7 +269,7 @@ namespace Demo
             return default; // other messages are ignored, as OTP's default handle_info does
         }
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.TerminateAsync(global::Partisan.ExitReason reason, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.TerminateAsync(global::Partisan.ExitReason reason, global::Partisan.GenServerContext context)
         {
             return default;
         }
@@ -277,23 +277,16 @@ namespace Demo
 
     /// <summary>A typed client of <see cref="Counter"/>: calls and casts to one server process, on this node or another. Made by <see cref="Counter.Client(global::Partisan.PartisanNode, global::Partisan.ProcessRef, global::Partisan.ForwardOptions)"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-    public sealed class CounterClient
+    public sealed class CounterClient : global::Partisan.ProcessClient
     {
-        internal CounterClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef server, global::Partisan.ForwardOptions options)
+        /// <summary>A client of the server <paramref name="server"/> that sends from <paramref name="node"/>.</summary>
+        /// <param name="node">The node the calls are made from.</param>
+        /// <param name="server">The server: a pid or a registered name, on any node.</param>
+        /// <param name="options">The channel and partition key of every request.</param>
+        public CounterClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef server, global::Partisan.ForwardOptions options = default)
+            : base(node, server, options)
         {
-            this.Node = node ?? throw new global::System.ArgumentNullException(nameof(node));
-            this.Server = server;
-            this.Options = options;
         }
-
-        /// <summary>The node the calls are made from.</summary>
-        public global::Partisan.PartisanNode Node { get; }
-
-        /// <summary>The server: a pid or a registered name.</summary>
-        public global::Partisan.ProcessRef Server { get; }
-
-        /// <summary>The channel and partition key of every request.</summary>
-        public global::Partisan.ForwardOptions Options { get; }
 
         /// <summary>Calls <c>Counter.Add</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="by">The <c>by</c> argument.</param>
@@ -302,7 +295,7 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> AddAsync(long by = (long)(1L), global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.AddRequest(by), this.Options, null, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.AddRequest(by), null, cancellationToken);
 
         /// <summary>Calls <c>Counter.Add</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="by">The <c>by</c> argument.</param>
@@ -312,7 +305,7 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> AddAsync(long by, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.AddRequest(by), this.Options, timeout, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.AddRequest(by), timeout, cancellationToken);
 
         /// <summary>Calls <c>Counter.SlowAsync</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="ms">The <c>ms</c> argument.</param>
@@ -321,7 +314,7 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> SlowAsync(int ms, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.SlowRequest(ms), this.Options, null, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.SlowRequest(ms), null, cancellationToken);
 
         /// <summary>Calls <c>Counter.SlowAsync</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="ms">The <c>ms</c> argument.</param>
@@ -331,29 +324,9 @@ namespace Demo
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<long> SlowAsync(int ms, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<long>(this.Server, new global::Demo.Counter.SlowRequest(ms), this.Options, timeout, cancellationToken);
+            this.CallAsync<long>(new global::Demo.Counter.SlowRequest(ms), timeout, cancellationToken);
 
         /// <summary>Casts to <c>Counter.Reset</c> (fire and forget). False when the server's node is unknown or down (the request is dropped).</summary>
-        public bool Reset() => this.Node.Cast(this.Server, new global::Demo.Counter.ResetRequest(), this.Options);
-
-        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
-        /// <param name="reason">The exit reason.</param>
-        /// <param name="timeout">How long to wait (default: no limit).</param>
-        /// <exception cref="global::Partisan.CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
-        public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-            global::Partisan.Behaviours.GenServer.StopAsync(this.Node, this.Server, reason, timeout);
-
-        /// <summary>Monitors the server for <paramref name="watcher"/>: it gets a <see cref="global::Partisan.Down"/> when the server exits or its node is lost.</summary>
-        /// <param name="watcher">The watching process.</param>
-        public global::Partisan.Ref Monitor(global::Partisan.Pid watcher) => this.Node.Monitor(watcher, this.Server);
-
-        /// <summary>The server as a remote reference, to send or store.</summary>
-        public global::Partisan.RemoteRef ToRemoteRef() => global::Partisan.RemoteRef.FromProcessRef(this.Server);
-
-        /// <summary>The server in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
-        public override string ToString() =>
-            this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
-                ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
-                : this.Server.ToString();
+        public bool Reset() => this.Cast(new global::Demo.Counter.ResetRequest());
     }
 }

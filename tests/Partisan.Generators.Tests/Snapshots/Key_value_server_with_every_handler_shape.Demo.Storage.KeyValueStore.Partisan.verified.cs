@@ -3,7 +3,7 @@
 
 namespace Demo.Storage
 {
-    partial class KeyValueStore : global::Partisan.Behaviours.IGenServer
+    partial class KeyValueStore : global::Partisan.IGenServer
     {
         /// <summary>The call request of <see cref="Get"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
@@ -304,9 +304,9 @@ namespace Demo.Storage
         /// <param name="node">The node to run it on.</param>
         /// <param name="factory">Makes the server instance (runs in the new process).</param>
         /// <param name="name">A name to register it under, or null.</param>
-        /// <exception cref="global::Partisan.Behaviours.GenServerStartException">The factory or init threw.</exception>
+        /// <exception cref="global::Partisan.GenServerStartException">The factory or init threw.</exception>
         public static global::System.Threading.Tasks.Task<global::Partisan.Pid> StartAsync(global::Partisan.PartisanNode node, global::System.Func<global::Demo.Storage.KeyValueStore> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenServer.StartAsync(node, factory, name);
+            global::Partisan.GenServer.StartAsync(node, factory, name);
 
         /// <summary>Starts a server made by <paramref name="factory"/> and monitors it for <paramref name="watcher"/>.</summary>
         /// <param name="node">The node to run it on.</param>
@@ -314,7 +314,7 @@ namespace Demo.Storage
         /// <param name="factory">Makes the server instance.</param>
         /// <param name="name">A name to register it under, or null.</param>
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, global::System.Func<global::Demo.Storage.KeyValueStore> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenServer.StartMonitorAsync(node, watcher, factory, name);
+            global::Partisan.GenServer.StartMonitorAsync(node, watcher, factory, name);
 
         /// <summary>A typed client for the <see cref="KeyValueStore"/> server <paramref name="server"/> (a pid or a registered name, on any node).</summary>
         /// <param name="node">The node the calls are made from.</param>
@@ -330,39 +330,39 @@ namespace Demo.Storage
         public static KeyValueStoreClient Client(global::Partisan.PartisanNode node, global::Partisan.RemoteRef server, global::Partisan.ForwardOptions options = default) =>
             new KeyValueStoreClient(node, server.ToProcessRef(), options);
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.InitAsync(global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.InitAsync(global::Partisan.GenServerContext context)
         {
             return new global::System.Threading.Tasks.ValueTask(this.StartAsync(context));
         }
 
-        global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult> global::Partisan.Behaviours.IGenServer.HandleCallAsync(object request, global::Partisan.CallHandle from, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult> global::Partisan.IGenServer.HandleCallAsync(object request, global::Partisan.CallHandle from, global::Partisan.GenServerContext context)
         {
             switch (request)
             {
                 case GetRequest r:
-                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult>(global::Partisan.Behaviours.CallResult.Reply(this.Get(r.Key)));
+                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult>(global::Partisan.CallResult.Reply(this.Get(r.Key)));
                 case AllRequest r:
-                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult>(global::Partisan.Behaviours.CallResult.Reply(this.All(r.Limit, r.Timeout, context)));
+                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult>(global::Partisan.CallResult.Reply(this.All(r.Limit, r.Timeout, context)));
                 case WaitForRequest r:
-                    this.WaitFor(r.Key, new global::Partisan.Behaviours.ReplyTo<string>(from, context));
-                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult>(global::Partisan.Behaviours.CallResult.NoReply);
+                    this.WaitFor(r.Key, new global::Partisan.ReplyTo<string>(from, context));
+                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult>(global::Partisan.CallResult.NoReply);
                 case FlushRequest r:
                     return PartisanCallFlushAsyncAsync(r, from, context);
                 default:
                     context.Fail(from, new global::System.ArgumentException("KeyValueStore has no call handler for " + (request?.GetType().Name ?? "null") + ".", nameof(request)));
-                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult>(global::Partisan.Behaviours.CallResult.NoReply);
+                    return new global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult>(global::Partisan.CallResult.NoReply);
             }
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        private async global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.CallResult> PartisanCallFlushAsyncAsync(FlushRequest r, global::Partisan.CallHandle from, global::Partisan.Behaviours.GenServerContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::Partisan.CallResult> PartisanCallFlushAsyncAsync(FlushRequest r, global::Partisan.CallHandle from, global::Partisan.GenServerContext context)
         {
             await this.FlushAsync().ConfigureAwait(false);
-            return global::Partisan.Behaviours.CallResult.Reply(null);
+            return global::Partisan.CallResult.Reply(null);
         }
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.HandleCastAsync(object request, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.HandleCastAsync(object request, global::Partisan.GenServerContext context)
         {
             switch (request)
             {
@@ -373,7 +373,7 @@ namespace Demo.Storage
             }
         }
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.HandleInfoAsync(object message, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.HandleInfoAsync(object message, global::Partisan.GenServerContext context)
         {
             if (message is object m0)
             {
@@ -384,7 +384,7 @@ namespace Demo.Storage
             return default; // other messages are ignored, as OTP's default handle_info does
         }
 
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenServer.TerminateAsync(global::Partisan.ExitReason reason, global::Partisan.Behaviours.GenServerContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenServer.TerminateAsync(global::Partisan.ExitReason reason, global::Partisan.GenServerContext context)
         {
             this.Stop(reason);
             return default;
@@ -393,23 +393,16 @@ namespace Demo.Storage
 
     /// <summary>A typed client of <see cref="KeyValueStore"/>: calls and casts to one server process, on this node or another. Made by <see cref="KeyValueStore.Client(global::Partisan.PartisanNode, global::Partisan.ProcessRef, global::Partisan.ForwardOptions)"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-    internal sealed class KeyValueStoreClient
+    internal sealed class KeyValueStoreClient : global::Partisan.ProcessClient
     {
-        internal KeyValueStoreClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef server, global::Partisan.ForwardOptions options)
+        /// <summary>A client of the server <paramref name="server"/> that sends from <paramref name="node"/>.</summary>
+        /// <param name="node">The node the calls are made from.</param>
+        /// <param name="server">The server: a pid or a registered name, on any node.</param>
+        /// <param name="options">The channel and partition key of every request.</param>
+        public KeyValueStoreClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef server, global::Partisan.ForwardOptions options = default)
+            : base(node, server, options)
         {
-            this.Node = node ?? throw new global::System.ArgumentNullException(nameof(node));
-            this.Server = server;
-            this.Options = options;
         }
-
-        /// <summary>The node the calls are made from.</summary>
-        public global::Partisan.PartisanNode Node { get; }
-
-        /// <summary>The server: a pid or a registered name.</summary>
-        public global::Partisan.ProcessRef Server { get; }
-
-        /// <summary>The channel and partition key of every request.</summary>
-        public global::Partisan.ForwardOptions Options { get; }
 
         /// <summary>Calls <c>KeyValueStore.Get</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="key">The <c>key</c> argument.</param>
@@ -418,7 +411,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<string?> GetAsync(string key, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<string?>(this.Server, new global::Demo.Storage.KeyValueStore.GetRequest(key), this.Options, null, cancellationToken);
+            this.CallAsync<string?>(new global::Demo.Storage.KeyValueStore.GetRequest(key), null, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.Get</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="key">The <c>key</c> argument.</param>
@@ -428,7 +421,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<string?> GetAsync(string key, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<string?>(this.Server, new global::Demo.Storage.KeyValueStore.GetRequest(key), this.Options, timeout, cancellationToken);
+            this.CallAsync<string?>(new global::Demo.Storage.KeyValueStore.GetRequest(key), timeout, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.All</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="limit">The <c>limit</c> argument.</param>
@@ -438,7 +431,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<global::Demo.Storage.Entry[]> AllAsync(int? limit, string timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<global::Demo.Storage.Entry[]>(this.Server, new global::Demo.Storage.KeyValueStore.AllRequest(limit, timeout), this.Options, null, cancellationToken);
+            this.CallAsync<global::Demo.Storage.Entry[]>(new global::Demo.Storage.KeyValueStore.AllRequest(limit, timeout), null, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.All</c> and waits at most <paramref name="timeout2"/> for its reply.</summary>
         /// <param name="limit">The <c>limit</c> argument.</param>
@@ -449,7 +442,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<global::Demo.Storage.Entry[]> AllAsync(int? limit, string timeout, global::System.TimeSpan timeout2, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<global::Demo.Storage.Entry[]>(this.Server, new global::Demo.Storage.KeyValueStore.AllRequest(limit, timeout), this.Options, timeout2, cancellationToken);
+            this.CallAsync<global::Demo.Storage.Entry[]>(new global::Demo.Storage.KeyValueStore.AllRequest(limit, timeout), timeout2, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.WaitFor</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="key">The <c>key</c> argument.</param>
@@ -458,7 +451,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<string> WaitForAsync(string key, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<string>(this.Server, new global::Demo.Storage.KeyValueStore.WaitForRequest(key), this.Options, null, cancellationToken);
+            this.CallAsync<string>(new global::Demo.Storage.KeyValueStore.WaitForRequest(key), null, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.WaitFor</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="key">The <c>key</c> argument.</param>
@@ -468,7 +461,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task<string> WaitForAsync(string key, global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync<string>(this.Server, new global::Demo.Storage.KeyValueStore.WaitForRequest(key), this.Options, timeout, cancellationToken);
+            this.CallAsync<string>(new global::Demo.Storage.KeyValueStore.WaitForRequest(key), timeout, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.FlushAsync</c> and waits for its reply (timeout: the node's default, 5 s).</summary>
         /// <param name="cancellationToken">Stops waiting (the request may still run).</param>
@@ -476,7 +469,7 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task FlushAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync(this.Server, new global::Demo.Storage.KeyValueStore.FlushRequest(), this.Options, null, cancellationToken);
+            this.CallAsync(new global::Demo.Storage.KeyValueStore.FlushRequest(), null, cancellationToken);
 
         /// <summary>Calls <c>KeyValueStore.FlushAsync</c> and waits at most <paramref name="timeout"/> for its reply.</summary>
         /// <param name="timeout">How long to wait; a reply after that is dropped.</param>
@@ -485,31 +478,11 @@ namespace Demo.Storage
         /// <exception cref="global::Partisan.CalleeDownException">The server does not exist, exited, or its node is down.</exception>
         /// <exception cref="global::Partisan.CallFailedException">The handler threw.</exception>
         public global::System.Threading.Tasks.Task FlushAsync(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            this.Node.CallAsync(this.Server, new global::Demo.Storage.KeyValueStore.FlushRequest(), this.Options, timeout, cancellationToken);
+            this.CallAsync(new global::Demo.Storage.KeyValueStore.FlushRequest(), timeout, cancellationToken);
 
         /// <summary>Casts to <c>KeyValueStore.Put</c> (fire and forget). False when the server's node is unknown or down (the request is dropped).</summary>
         /// <param name="key">The <c>key</c> argument.</param>
         /// <param name="value">The <c>value</c> argument.</param>
-        public bool Put(string key, string value) => this.Node.Cast(this.Server, new global::Demo.Storage.KeyValueStore.PutRequest(key, value), this.Options);
-
-        /// <summary>Stops the server with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
-        /// <param name="reason">The exit reason.</param>
-        /// <param name="timeout">How long to wait (default: no limit).</param>
-        /// <exception cref="global::Partisan.CalleeDownException">The server was not there, or it exited with another reason (its terminate threw).</exception>
-        public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-            global::Partisan.Behaviours.GenServer.StopAsync(this.Node, this.Server, reason, timeout);
-
-        /// <summary>Monitors the server for <paramref name="watcher"/>: it gets a <see cref="global::Partisan.Down"/> when the server exits or its node is lost.</summary>
-        /// <param name="watcher">The watching process.</param>
-        public global::Partisan.Ref Monitor(global::Partisan.Pid watcher) => this.Node.Monitor(watcher, this.Server);
-
-        /// <summary>The server as a remote reference, to send or store.</summary>
-        public global::Partisan.RemoteRef ToRemoteRef() => global::Partisan.RemoteRef.FromProcessRef(this.Server);
-
-        /// <summary>The server in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
-        public override string ToString() =>
-            this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
-                ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
-                : this.Server.ToString();
+        public bool Put(string key, string value) => this.Cast(new global::Demo.Storage.KeyValueStore.PutRequest(key, value));
     }
 }

@@ -6,7 +6,7 @@ namespace Shop.Stock
 {
     /// <summary>
     /// Typed RPC for <see cref="global::Shop.Stock.Warehouse.IInventory"/> (module <c>Shop.Stock.Warehouse+IInventory</c>): <see cref="Client"/> calls its methods on
-    /// another node, <see cref="Bind"/> exposes an implementation in an <see cref="global::Partisan.Rpc.RpcFunctions"/>.
+    /// another node, <see cref="Bind"/> exposes an implementation in an <see cref="global::Partisan.RpcFunctions"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
     internal static class Warehouse_InventoryRpc
@@ -14,9 +14,9 @@ namespace Shop.Stock
         /// <summary>The module of the interface's functions: its full name. Each method is the function of the same name.</summary>
         public const string Module = "Shop.Stock.Warehouse+IInventory";
 
-        /// <summary>Registers <see cref="Client"/> and <see cref="Bind"/> with <see cref="global::Partisan.Rpc.RpcStubs"/> when the module loads.</summary>
+        /// <summary>Registers <see cref="Client"/> and <see cref="Bind"/> with <see cref="global::Partisan.RpcStubs"/> when the module loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::Partisan.Rpc.RpcStubs.Register<global::Shop.Stock.Warehouse.IInventory>(Client, Bind);
+        internal static void Register() => global::Partisan.RpcStubs.Register<global::Shop.Stock.Warehouse.IInventory>(Client, Bind);
 
         /// <summary>A client whose methods run on <paramref name="target"/>: methods returning a task call and wait, void methods cast.</summary>
         /// <param name="node">The calling node.</param>
@@ -60,7 +60,7 @@ namespace Shop.Stock
         /// <param name="functions">Where to register the functions.</param>
         /// <param name="implementation">The object whose methods run the calls.</param>
         /// <exception cref="global::System.ArgumentException">A function of the module is already registered in <paramref name="functions"/>.</exception>
-        public static void Bind(global::Partisan.Rpc.RpcFunctions functions, global::Shop.Stock.Warehouse.IInventory implementation)
+        public static void Bind(global::Partisan.RpcFunctions functions, global::Shop.Stock.Warehouse.IInventory implementation)
         {
             if (functions is null)
             {
@@ -82,72 +82,72 @@ namespace Shop.Stock
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeFindAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 2, Module, "FindAsync");
-            string arg0 = global::Partisan.Rpc.RpcArguments.Get<string>(arguments, 0, "sku", false, Module, "FindAsync");
-            global::Shop.Stock.Level? arg1 = (global::Shop.Stock.Level?)global::Partisan.Rpc.RpcArguments.Get<byte?>(arguments, 1, "minimum", true, Module, "FindAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 2, Module, "FindAsync");
+            string arg0 = global::Partisan.RpcArguments.Get<string>(arguments, 0, "sku", false, Module, "FindAsync");
+            global::Shop.Stock.Level? arg1 = (global::Shop.Stock.Level?)global::Partisan.RpcArguments.Get<byte?>(arguments, 1, "minimum", true, Module, "FindAsync");
             return await implementation.FindAsync(arg0, arg1).ConfigureAwait(false);
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeLevelAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "LevelAsync");
-            global::Shop.Stock.Item arg0 = global::Partisan.Rpc.RpcArguments.Get<global::Shop.Stock.Item>(arguments, 0, "item", false, Module, "LevelAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 1, Module, "LevelAsync");
+            global::Shop.Stock.Item arg0 = global::Partisan.RpcArguments.Get<global::Shop.Stock.Item>(arguments, 0, "item", false, Module, "LevelAsync");
             return (byte)await implementation.LevelAsync(arg0).ConfigureAwait(false);
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeMaybeLevelAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "MaybeLevelAsync");
-            string arg0 = global::Partisan.Rpc.RpcArguments.Get<string>(arguments, 0, "sku", false, Module, "MaybeLevelAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 1, Module, "MaybeLevelAsync");
+            string arg0 = global::Partisan.RpcArguments.Get<string>(arguments, 0, "sku", false, Module, "MaybeLevelAsync");
             return (byte?)await implementation.MaybeLevelAsync(arg0).ConfigureAwait(false);
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeListAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 3, Module, "ListAsync");
-            string[] arg0 = global::Partisan.Rpc.RpcArguments.Get<string[]>(arguments, 0, "skus", false, Module, "ListAsync");
-            global::System.Collections.Generic.Dictionary<string, int>? arg1 = global::Partisan.Rpc.RpcArguments.Get<global::System.Collections.Generic.Dictionary<string, int>?>(arguments, 1, "limits", true, Module, "ListAsync");
-            object? arg2 = global::Partisan.Rpc.RpcArguments.Get<object?>(arguments, 2, "tag", true, Module, "ListAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 3, Module, "ListAsync");
+            string[] arg0 = global::Partisan.RpcArguments.Get<string[]>(arguments, 0, "skus", false, Module, "ListAsync");
+            global::System.Collections.Generic.Dictionary<string, int>? arg1 = global::Partisan.RpcArguments.Get<global::System.Collections.Generic.Dictionary<string, int>?>(arguments, 1, "limits", true, Module, "ListAsync");
+            object? arg2 = global::Partisan.RpcArguments.Get<object?>(arguments, 2, "tag", true, Module, "ListAsync");
             return await implementation.ListAsync(arg0, arg1, arg2).ConfigureAwait(false);
         }
 
         private static global::System.Threading.Tasks.ValueTask<object?> Invokeevent(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 2, Module, "event");
-            global::Partisan.Pid arg0 = global::Partisan.Rpc.RpcArguments.Get<global::Partisan.Pid>(arguments, 0, "replyTo", false, Module, "event");
-            long arg1 = global::Partisan.Rpc.RpcArguments.Get<long>(arguments, 1, "checked", false, Module, "event");
+            global::Partisan.RpcArguments.CheckCount(arguments, 2, Module, "event");
+            global::Partisan.Pid arg0 = global::Partisan.RpcArguments.Get<global::Partisan.Pid>(arguments, 0, "replyTo", false, Module, "event");
+            long arg1 = global::Partisan.RpcArguments.Get<long>(arguments, 1, "checked", false, Module, "event");
             implementation.@event(arg0, arg1);
             return default;
         }
 
         private static async global::System.Threading.Tasks.ValueTask<object?> InvokeAuditAsync(global::Shop.Stock.Warehouse.IInventory implementation, object?[] arguments)
         {
-            global::Partisan.Rpc.RpcArguments.CheckCount(arguments, 1, Module, "AuditAsync");
-            global::System.DateTime arg0 = global::Partisan.Rpc.RpcArguments.Get<global::System.DateTime>(arguments, 0, "since", false, Module, "AuditAsync");
+            global::Partisan.RpcArguments.CheckCount(arguments, 1, Module, "AuditAsync");
+            global::System.DateTime arg0 = global::Partisan.RpcArguments.Get<global::System.DateTime>(arguments, 0, "since", false, Module, "AuditAsync");
             return await implementation.AuditAsync(arg0).ConfigureAwait(false);
         }
 
-        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>>> ConvertLevelAsync(global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte>>> pending)
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::Shop.Stock.Level>>> ConvertLevelAsync(global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<byte>>> pending)
         {
-            global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte>> results = await pending.ConfigureAwait(false);
-            var converted = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>[results.Count];
+            global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<byte>> results = await pending.ConfigureAwait(false);
+            var converted = new global::Partisan.RpcResult<global::Shop.Stock.Level>[results.Count];
             for (int i = 0; i < converted.Length; i++)
             {
-                global::Partisan.Rpc.RpcResult<byte> r = results[i];
-                converted[i] = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>(r.Node, r.IsOk ? (global::Shop.Stock.Level)r.Value : default, r.Error);
+                global::Partisan.RpcResult<byte> r = results[i];
+                converted[i] = new global::Partisan.RpcResult<global::Shop.Stock.Level>(r.Node, r.IsOk ? (global::Shop.Stock.Level)r.Value : default, r.Error);
             }
 
             return converted;
         }
 
-        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>>> ConvertMaybeLevelAsync(global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte?>>> pending)
+        private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::Shop.Stock.Level?>>> ConvertMaybeLevelAsync(global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<byte?>>> pending)
         {
-            global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<byte?>> results = await pending.ConfigureAwait(false);
-            var converted = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>[results.Count];
+            global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<byte?>> results = await pending.ConfigureAwait(false);
+            var converted = new global::Partisan.RpcResult<global::Shop.Stock.Level?>[results.Count];
             for (int i = 0; i < converted.Length; i++)
             {
-                global::Partisan.Rpc.RpcResult<byte?> r = results[i];
-                converted[i] = new global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>(r.Node, r.IsOk ? (global::Shop.Stock.Level?)r.Value : default, r.Error);
+                global::Partisan.RpcResult<byte?> r = results[i];
+                converted[i] = new global::Partisan.RpcResult<global::Shop.Stock.Level?>(r.Node, r.IsOk ? (global::Shop.Stock.Level?)r.Value : default, r.Error);
             }
 
             return converted;
@@ -168,24 +168,24 @@ namespace Shop.Stock
             }
 
             global::System.Threading.Tasks.Task<global::Shop.Stock.Item?> global::Shop.Stock.Warehouse.IInventory.FindAsync(string sku, global::Shop.Stock.Level? minimum) =>
-                global::Partisan.Rpc.Rpc.CallAsync<global::Shop.Stock.Item?>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "FindAsync", new object?[] { sku, (byte?)minimum }, this._timeout, default);
+                global::Partisan.Rpc.CallAsync<global::Shop.Stock.Item?>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "FindAsync", new object?[] { sku, (byte?)minimum }, this._timeout, default);
 
             async global::System.Threading.Tasks.Task<global::Shop.Stock.Level> global::Shop.Stock.Warehouse.IInventory.LevelAsync(global::Shop.Stock.Item item) =>
-                (global::Shop.Stock.Level)await global::Partisan.Rpc.Rpc.CallAsync<byte>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "LevelAsync", new object?[] { item }, this._timeout, default).ConfigureAwait(false);
+                (global::Shop.Stock.Level)await global::Partisan.Rpc.CallAsync<byte>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "LevelAsync", new object?[] { item }, this._timeout, default).ConfigureAwait(false);
 
             async global::System.Threading.Tasks.ValueTask<global::Shop.Stock.Level?> global::Shop.Stock.Warehouse.IInventory.MaybeLevelAsync(string sku) =>
-                (global::Shop.Stock.Level?)await global::Partisan.Rpc.Rpc.CallAsync<byte?>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "MaybeLevelAsync", new object?[] { sku }, this._timeout, default).ConfigureAwait(false);
+                (global::Shop.Stock.Level?)await global::Partisan.Rpc.CallAsync<byte?>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "MaybeLevelAsync", new object?[] { sku }, this._timeout, default).ConfigureAwait(false);
 
             global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.List<global::Shop.Stock.Item>> global::Shop.Stock.Warehouse.IInventory.ListAsync(string[] skus, global::System.Collections.Generic.Dictionary<string, int>? limits, object? tag) =>
-                new global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(global::Partisan.Rpc.Rpc.CallAsync<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "ListAsync", new object?[] { skus, limits, tag }, this._timeout, default));
+                new global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(global::Partisan.Rpc.CallAsync<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "ListAsync", new object?[] { skus, limits, tag }, this._timeout, default));
 
             void global::Shop.Stock.Warehouse.IInventory.@event(global::Partisan.Pid replyTo, long @checked)
             {
-                global::Partisan.Rpc.Rpc.Cast(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "event", new object?[] { replyTo, @checked });
+                global::Partisan.Rpc.Cast(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "event", new object?[] { replyTo, @checked });
             }
 
             global::System.Threading.Tasks.Task<global::System.Guid> global::Shop.Stock.IAudited.AuditAsync(global::System.DateTime since) =>
-                global::Partisan.Rpc.Rpc.CallAsync<global::System.Guid>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "AuditAsync", new object?[] { since }, this._timeout, default);
+                global::Partisan.Rpc.CallAsync<global::System.Guid>(this._node, this._target, "Shop.Stock.Warehouse+IInventory", "AuditAsync", new object?[] { since }, this._timeout, default);
         }
 
         /// <summary>Runs the methods of <see cref="global::Shop.Stock.Warehouse.IInventory"/> on several nodes at once; see <see cref="Multicall"/>.</summary>
@@ -203,28 +203,28 @@ namespace Shop.Stock
             }
 
             /// <summary>Calls <c>FindAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Item?>>> FindAsync(string sku, global::Shop.Stock.Level? minimum) =>
-                global::Partisan.Rpc.Rpc.MulticallAsync<global::Shop.Stock.Item?>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "FindAsync", new object?[] { sku, (byte?)minimum }, this._timeout, default);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::Shop.Stock.Item?>>> FindAsync(string sku, global::Shop.Stock.Level? minimum) =>
+                global::Partisan.Rpc.MulticallAsync<global::Shop.Stock.Item?>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "FindAsync", new object?[] { sku, (byte?)minimum }, this._timeout, default);
 
             /// <summary>Calls <c>LevelAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level>>> LevelAsync(global::Shop.Stock.Item item) =>
-                global::Shop.Stock.Warehouse_InventoryRpc.ConvertLevelAsync(global::Partisan.Rpc.Rpc.MulticallAsync<byte>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "LevelAsync", new object?[] { item }, this._timeout, default));
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::Shop.Stock.Level>>> LevelAsync(global::Shop.Stock.Item item) =>
+                global::Shop.Stock.Warehouse_InventoryRpc.ConvertLevelAsync(global::Partisan.Rpc.MulticallAsync<byte>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "LevelAsync", new object?[] { item }, this._timeout, default));
 
             /// <summary>Calls <c>MaybeLevelAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::Shop.Stock.Level?>>> MaybeLevelAsync(string sku) =>
-                global::Shop.Stock.Warehouse_InventoryRpc.ConvertMaybeLevelAsync(global::Partisan.Rpc.Rpc.MulticallAsync<byte?>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "MaybeLevelAsync", new object?[] { sku }, this._timeout, default));
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::Shop.Stock.Level?>>> MaybeLevelAsync(string sku) =>
+                global::Shop.Stock.Warehouse_InventoryRpc.ConvertMaybeLevelAsync(global::Partisan.Rpc.MulticallAsync<byte?>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "MaybeLevelAsync", new object?[] { sku }, this._timeout, default));
 
             /// <summary>Calls <c>ListAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::System.Collections.Generic.List<global::Shop.Stock.Item>>>> ListAsync(string[] skus, global::System.Collections.Generic.Dictionary<string, int>? limits, object? tag) =>
-                global::Partisan.Rpc.Rpc.MulticallAsync<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "ListAsync", new object?[] { skus, limits, tag }, this._timeout, default);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::System.Collections.Generic.List<global::Shop.Stock.Item>>>> ListAsync(string[] skus, global::System.Collections.Generic.Dictionary<string, int>? limits, object? tag) =>
+                global::Partisan.Rpc.MulticallAsync<global::System.Collections.Generic.List<global::Shop.Stock.Item>>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "ListAsync", new object?[] { skus, limits, tag }, this._timeout, default);
 
             /// <summary>Casts <c>event</c> to every node; returns how many it could be sent to.</summary>
             public int @event(global::Partisan.Pid replyTo, long @checked) =>
-                global::Partisan.Rpc.Rpc.CastAll(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "event", new object?[] { replyTo, @checked });
+                global::Partisan.Rpc.CastAll(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "event", new object?[] { replyTo, @checked });
 
             /// <summary>Calls <c>AuditAsync</c> on every node: one result or error per node.</summary>
-            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.Rpc.RpcResult<global::System.Guid>>> AuditAsync(global::System.DateTime since) =>
-                global::Partisan.Rpc.Rpc.MulticallAsync<global::System.Guid>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "AuditAsync", new object?[] { since }, this._timeout, default);
+            public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Partisan.RpcResult<global::System.Guid>>> AuditAsync(global::System.DateTime since) =>
+                global::Partisan.Rpc.MulticallAsync<global::System.Guid>(this._node, this._targets, "Shop.Stock.Warehouse+IInventory", "AuditAsync", new object?[] { since }, this._timeout, default);
         }
     }
 }

@@ -9,63 +9,39 @@ namespace Buttons
     /// node is down, or <see cref="global::Partisan.CallTimeoutException"/> when no reply comes in time.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-    public sealed class PushButtonClient
+    public sealed class PushButtonClient : global::Partisan.ProcessClient
     {
         /// <summary>A client that sends events to <paramref name="machine"/> from <paramref name="node"/>.</summary>
         /// <param name="node">The node the events are sent from.</param>
-        /// <param name="machine">The state machine: a pid or a registered name.</param>
-        public PushButtonClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine)
+        /// <param name="machine">The state machine: a pid or a registered name, on any node.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
+        public PushButtonClient(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine, global::Partisan.ForwardOptions options = default)
+            : base(node, machine, options)
         {
-            this.Node = node ?? throw new global::System.ArgumentNullException(nameof(node));
-            this.Machine = machine;
         }
-
-        /// <summary>The node the events are sent from.</summary>
-        public global::Partisan.PartisanNode Node { get; }
-
-        /// <summary>The state machine: a pid or a registered name.</summary>
-        public global::Partisan.ProcessRef Machine { get; }
 
         /// <summary>Calls the <c>Push</c> event and waits for the reply (timeout 5 s).</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within 5 s.</exception>
         public global::System.Threading.Tasks.Task<global::Buttons.Switch> PushAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<global::Buttons.Switch>(this.Node, this.Machine, new global::Buttons.PushButton.PushEvent(), null, cancellationToken);
+            this.CallAsync<global::Buttons.Switch>(new global::Buttons.PushButton.PushEvent(), null, cancellationToken);
 
         /// <summary>Calls the <c>Push</c> event and waits up to <paramref name="timeout"/> for the reply.</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within <paramref name="timeout"/>.</exception>
         public global::System.Threading.Tasks.Task<global::Buttons.Switch> PushAsync(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<global::Buttons.Switch>(this.Node, this.Machine, new global::Buttons.PushButton.PushEvent(), timeout, cancellationToken);
+            this.CallAsync<global::Buttons.Switch>(new global::Buttons.PushButton.PushEvent(), timeout, cancellationToken);
 
         /// <summary>Calls the <c>GetCount</c> event and waits for the reply (timeout 5 s).</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within 5 s.</exception>
         public global::System.Threading.Tasks.Task<int> GetCountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Buttons.PushButton.GetCountEvent(), null, cancellationToken);
+            this.CallAsync<int>(new global::Buttons.PushButton.GetCountEvent(), null, cancellationToken);
 
         /// <summary>Calls the <c>GetCount</c> event and waits up to <paramref name="timeout"/> for the reply.</summary>
         /// <exception cref="global::Partisan.CalleeDownException">The machine is not running, exited, or its node went down.</exception>
         /// <exception cref="global::Partisan.CallTimeoutException">No reply within <paramref name="timeout"/>.</exception>
         public global::System.Threading.Tasks.Task<int> GetCountAsync(global::System.TimeSpan timeout, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::Partisan.Behaviours.GenStatem.CallAsync<int>(this.Node, this.Machine, new global::Buttons.PushButton.GetCountEvent(), timeout, cancellationToken);
-
-        /// <summary>Stops the machine with <paramref name="reason"/> (default <c>normal</c>) and waits until it has exited: its pid is dead and its name free.</summary>
-        /// <exception cref="global::Partisan.CalleeDownException">The machine was not there, or it exited with another reason (its terminate threw).</exception>
-        public global::System.Threading.Tasks.Task StopAsync(global::Partisan.ExitReason? reason = null, global::System.TimeSpan? timeout = null) =>
-            global::Partisan.Behaviours.GenStatem.StopAsync(this.Node, this.Machine, reason, timeout);
-
-        /// <summary>Monitors the machine for <paramref name="watcher"/>: it gets a <see cref="global::Partisan.Down"/> when the machine exits or its node is lost.</summary>
-        /// <param name="watcher">The watching process.</param>
-        public global::Partisan.Ref Monitor(global::Partisan.Pid watcher) => this.Node.Monitor(watcher, this.Machine);
-
-        /// <summary>The machine as a remote reference, to send or store.</summary>
-        public global::Partisan.RemoteRef ToRemoteRef() => global::Partisan.RemoteRef.FromProcessRef(this.Machine);
-
-        /// <summary>The machine in the node's configured reference form: a URI (<c>partisan:pid:...</c>) or the tuple form.</summary>
-        public override string ToString() =>
-            this.Node.WireContext.RemoteRefFormat == global::Partisan.Serialization.RemoteRefFormat.Uri
-                ? this.ToRemoteRef().ToUri(this.Node.WireContext.RemoteRefUriPadding)
-                : this.Machine.ToString();
+            this.CallAsync<int>(new global::Buttons.PushButton.GetCountEvent(), timeout, cancellationToken);
     }
 }

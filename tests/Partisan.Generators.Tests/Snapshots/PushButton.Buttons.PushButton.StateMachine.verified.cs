@@ -4,61 +4,73 @@
 namespace Buttons
 {
     /// <summary>The generated part of the <see cref="PushButton"/> state machine: OTP gen_statem callbacks, transition helpers, start helpers and event messages.</summary>
-    partial class PushButton : global::Partisan.Behaviours.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>
+    partial class PushButton : global::Partisan.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>
     {
         /// <summary>Go to <paramref name="state"/> (OTP's <c>next_state</c>); the fluent methods add actions.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch> Next(global::Buttons.Switch state) => global::Partisan.Behaviours.Transition<global::Buttons.Switch>.Next(state);
+        private static global::Partisan.Transition<global::Buttons.Switch> Next(global::Buttons.Switch state) => global::Partisan.Transition<global::Buttons.Switch>.Next(state);
 
         /// <summary>Stay in the current state (OTP's <c>keep_state_and_data</c>); the fluent methods add actions.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch> Keep() => default;
+        private static global::Partisan.Transition<global::Buttons.Switch> Keep() => default;
 
         /// <summary>Stay, as if re-entering the state: the enter handler runs again and postponed events are retried (OTP's <c>repeat_state_and_data</c>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch> Repeat() => global::Partisan.Behaviours.Transition<global::Buttons.Switch>.Repeat();
+        private static global::Partisan.Transition<global::Buttons.Switch> Repeat() => global::Partisan.Transition<global::Buttons.Switch>.Repeat();
 
         /// <summary>Stop with <paramref name="reason"/> (OTP's <c>stop</c>); terminate runs, then the machine exits.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch> Stop(global::Partisan.ExitReason reason) => global::Partisan.Behaviours.Transition<global::Buttons.Switch>.Stop(reason);
+        private static global::Partisan.Transition<global::Buttons.Switch> Stop(global::Partisan.ExitReason reason) => global::Partisan.Transition<global::Buttons.Switch>.Stop(reason);
 
         /// <summary>Starts the machine on <paramref name="node"/>, optionally registered as <paramref name="name"/>; returns its pid once init has completed.</summary>
-        /// <exception cref="global::Partisan.Behaviours.GenServerStartException">Init threw; the machine exited.</exception>
+        /// <exception cref="global::Partisan.GenServerStartException">Init threw; the machine exited.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         public static global::System.Threading.Tasks.Task<global::Partisan.Pid> StartAsync(global::Partisan.PartisanNode node, string? name = null) =>
-            global::Partisan.Behaviours.GenStatem.StartAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, static () => new global::Buttons.PushButton(), name);
+            global::Partisan.GenStatem.StartAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, static () => new global::Buttons.PushButton(), name);
 
         /// <summary>Starts the machine and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, string? name = null) =>
-            global::Partisan.Behaviours.GenStatem.StartMonitorAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, watcher, static () => new global::Buttons.PushButton(), name);
+            global::Partisan.GenStatem.StartMonitorAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, watcher, static () => new global::Buttons.PushButton(), name);
 
         /// <summary>Starts a machine made by <paramref name="factory"/> on <paramref name="node"/>, optionally registered as <paramref name="name"/>; returns its pid once init has completed.</summary>
-        /// <exception cref="global::Partisan.Behaviours.GenServerStartException">Init threw; the machine exited.</exception>
+        /// <exception cref="global::Partisan.GenServerStartException">Init threw; the machine exited.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         public static global::System.Threading.Tasks.Task<global::Partisan.Pid> StartAsync(global::Partisan.PartisanNode node, global::System.Func<global::Buttons.PushButton> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenStatem.StartAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
+            global::Partisan.GenStatem.StartAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
 
         /// <summary>Starts a machine made by <paramref name="factory"/> and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
         public static global::System.Threading.Tasks.Task<(global::Partisan.Pid Pid, global::Partisan.Ref Monitor)> StartMonitorAsync(global::Partisan.PartisanNode node, global::Partisan.Pid watcher, global::System.Func<global::Buttons.PushButton> factory, string? name = null) =>
-            global::Partisan.Behaviours.GenStatem.StartMonitorAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, watcher, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
+            global::Partisan.GenStatem.StartMonitorAsync<global::Buttons.Switch, global::Buttons.PushButton>(node, watcher, factory ?? throw new global::System.ArgumentNullException(nameof(factory)), name);
 
-        /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> from <paramref name="node"/>.</summary>
+        /// <summary>A typed client that sends this machine's events to <paramref name="machine"/> (a pid or a registered name, on any node) from <paramref name="node"/>.</summary>
+        /// <param name="node">The node the events are sent from.</param>
+        /// <param name="machine">The state machine.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        public static global::Buttons.PushButtonClient Client(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine) => new global::Buttons.PushButtonClient(node, machine);
+        public static global::Buttons.PushButtonClient Client(global::Partisan.PartisanNode node, global::Partisan.ProcessRef machine, global::Partisan.ForwardOptions options = default) =>
+            new global::Buttons.PushButtonClient(node, machine, options);
+
+        /// <summary>A typed client for the machine <paramref name="machine"/>, given as a remote reference (tuple or URI form).</summary>
+        /// <param name="node">The node the events are sent from.</param>
+        /// <param name="machine">A pid or registered-name reference.</param>
+        /// <param name="options">The channel and partition key of every event.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
+        public static global::Buttons.PushButtonClient Client(global::Partisan.PartisanNode node, global::Partisan.RemoteRef machine, global::Partisan.ForwardOptions options = default) =>
+            new global::Buttons.PushButtonClient(node, machine.ToProcessRef(), options);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        bool global::Partisan.Behaviours.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.StateEnter => false;
+        bool global::Partisan.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.StateEnter => false;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>> global::Partisan.Behaviours.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.InitAsync(global::Partisan.Behaviours.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>>(global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.Next(this.Init(), this));
+        global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>> global::Partisan.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.InitAsync(global::Partisan.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>>(global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>.Next(this.Init(), this));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>> global::Partisan.Behaviours.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.HandleEventAsync(global::Partisan.Behaviours.StatemEvent @event, global::Buttons.Switch state, global::Buttons.PushButton data, global::Partisan.Behaviours.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>>(this.PartisanDispatch(@event, state, context));
+        global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>> global::Partisan.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.HandleEventAsync(global::Partisan.StatemEvent @event, global::Buttons.Switch state, global::Buttons.PushButton data, global::Partisan.GenStatemContext context) => new global::System.Threading.Tasks.ValueTask<global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>>(this.PartisanDispatch(@event, state, context));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Partisan.Behaviours.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.TerminateAsync(global::Partisan.ExitReason reason, global::Buttons.Switch state, global::Buttons.PushButton data, global::Partisan.Behaviours.GenStatemContext context)
+        global::System.Threading.Tasks.ValueTask global::Partisan.IGenStatem<global::Buttons.Switch, global::Buttons.PushButton>.TerminateAsync(global::Partisan.ExitReason reason, global::Buttons.Switch state, global::Buttons.PushButton data, global::Partisan.GenStatemContext context)
         {
             this.Terminate(reason, state);
             return default;
@@ -66,19 +78,19 @@ namespace Buttons
 
         /// <summary>Finds the handler of <paramref name="event"/> in <paramref name="state"/>: one for that state first, then one for any state.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton> PartisanDispatch(global::Partisan.Behaviours.StatemEvent @event, global::Buttons.Switch state, global::Partisan.Behaviours.GenStatemContext context)
+        private global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton> PartisanDispatch(global::Partisan.StatemEvent @event, global::Buttons.Switch state, global::Partisan.GenStatemContext context)
         {
             switch (@event.Type)
             {
-                case global::Partisan.Behaviours.EventType.Call when @event.Content is global::Buttons.PushButton.PushEvent:
+                case global::Partisan.EventType.Call when @event.Content is global::Buttons.PushButton.PushEvent:
                 {
                     var result = this.Push(state);
                     return result.Item1.KeepingData<global::Buttons.PushButton>().Reply(@event.From, result.Item2);
                 }
 
-                case global::Partisan.Behaviours.EventType.Call when @event.Content is global::Buttons.PushButton.GetCountEvent:
+                case global::Partisan.EventType.Call when @event.Content is global::Buttons.PushButton.GetCountEvent:
                 {
-                    return global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData.Reply(@event.From, this.GetCount());
+                    return global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData.Reply(@event.From, this.GetCount());
                 }
             }
 
@@ -87,10 +99,10 @@ namespace Buttons
 
         /// <summary>No handler: a call fails (the caller gets a CallFailedException), anything else is dropped; the state stays.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]
-        private static global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton> PartisanUnhandled(global::Partisan.Behaviours.StatemEvent @event, global::Buttons.Switch state) =>
-            @event.Type == global::Partisan.Behaviours.EventType.Call
-                ? global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("PushButton does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
-                : global::Partisan.Behaviours.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData;
+        private static global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton> PartisanUnhandled(global::Partisan.StatemEvent @event, global::Buttons.Switch state) =>
+            @event.Type == global::Partisan.EventType.Call
+                ? global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData.Fail(@event.From, new global::System.InvalidOperationException("PushButton does not handle " + (@event.Content?.GetType().Name ?? "null") + " calls in state " + state.ToString() + "."))
+                : global::Partisan.Transition<global::Buttons.Switch, global::Buttons.PushButton>.KeepStateAndData;
 
         /// <summary>Registers the formatters of this machine's event messages (and enum replies) with <see cref="global::Partisan.Serialization.TypeRegistry.Default"/> when the module loads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Partisan.Generators", "1.0.0.0")]

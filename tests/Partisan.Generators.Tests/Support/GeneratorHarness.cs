@@ -31,8 +31,8 @@ public static class GeneratorHarness
         }
 
         references.Add(MetadataReference.CreateFromFile(typeof(PartisanMessageAttribute).Assembly.Location));
-        references.Add(MetadataReference.CreateFromFile(typeof(Partisan.Behaviours.GenServer).Assembly.Location));
-        references.Add(MetadataReference.CreateFromFile(typeof(Partisan.Rpc.Rpc).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Partisan.GenServer).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Partisan.Rpc).Assembly.Location));
         return references.ToImmutableArray();
     }
 

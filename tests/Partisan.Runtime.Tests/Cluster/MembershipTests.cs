@@ -83,9 +83,9 @@ public class MembershipTests
         PartisanNode[] cluster = await nodes.StartClusterAsync(2);
         PartisanNode intruder = await nodes.StartAsync("intruder", o => o.ClusterSecret = "a-different-secret");
 
-        var error = await Assert.ThrowsAsync<Partisan.Transport.HandshakeException>(() => intruder.JoinAsync(cluster[0].ListenAddresses[0]));
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => intruder.JoinAsync(cluster[0].ListenAddresses[0]));
 
-        Assert.Equal(Partisan.Transport.HandshakeFailure.AuthenticationFailed, error.Reason);
+        Assert.Equal(HandshakeFailure.AuthenticationFailed, error.Reason);
         Assert.Contains("secret", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(2, cluster[0].Members().Count);
         Assert.DoesNotContain(intruder.Name, cluster[0].Members());
