@@ -14,6 +14,7 @@ internal sealed class MonitorRegistry
     private readonly Lock _gate = new();
     private readonly Dictionary<long, List<Watch>> _byTarget = new();
     private readonly Dictionary<Ref, long> _targetByRef = new();
+    private readonly Dictionary<Pid, HashSet<Ref>> _heldByLocalWatcher = new(); // monitors of local targets, by their local watcher
     private readonly Dictionary<Ref, Outgoing> _outgoing = new();
     private readonly Dictionary<Pid, Dictionary<NodeName, int>> _nodeWatchers = new();
     private readonly HashSet<Pid> _allNodesWatchers = new();
@@ -87,6 +88,16 @@ internal sealed class MonitorRegistry
 
             watches.Add(new Watch(monitorRef, watcher, target));
             _targetByRef[monitorRef] = pid.Id;
+            if (watcher.Node == _node.Name)
+            {
+                if (!_heldByLocalWatcher.TryGetValue(watcher, out HashSet<Ref>? held))
+                {
+                    held = new HashSet<Ref>();
+                    _heldByLocalWatcher[watcher] = held;
+                }
+
+                held.Add(monitorRef);
+            }
         }
 
         // The target may have exited between the check and the registration: fire now if so.
@@ -128,7 +139,16 @@ internal sealed class MonitorRegistry
 
         if (_byTarget.TryGetValue(targetId, out List<Watch>? watches))
         {
-            watches.RemoveAll(w => w.MonitorRef == monitorRef);
+            for (int i = 0; i < watches.Count; i++)
+            {
+                if (watches[i].MonitorRef == monitorRef)
+                {
+                    ForgetHeld(watches[i]);
+                    watches.RemoveAt(i);
+                    break;
+                }
+            }
+
             if (watches.Count == 0)
             {
                 _byTarget.Remove(targetId);
@@ -136,6 +156,19 @@ internal sealed class MonitorRegistry
         }
 
         return true;
+    }
+
+    // Under the gate: the watch no longer counts among what its local watcher holds.
+    private void ForgetHeld(Watch watch)
+    {
+        if (watch.Watcher.Node == _node.Name && _heldByLocalWatcher.TryGetValue(watch.Watcher, out HashSet<Ref>? held))
+        {
+            held.Remove(watch.MonitorRef);
+            if (held.Count == 0)
+            {
+                _heldByLocalWatcher.Remove(watch.Watcher);
+            }
+        }
     }
 
     /// <summary>A remote watcher asks to monitor a local target.</summary>
@@ -183,6 +216,17 @@ internal sealed class MonitorRegistry
                 foreach (Watch watch in watches)
                 {
                     _targetByRef.Remove(watch.MonitorRef);
+                    ForgetHeld(watch);
+                }
+            }
+
+            // Monitors it held on local targets go with it (as in Erlang: a monitor dies with the process that holds it),
+            // or a long-lived target would keep a watch per short-lived watcher for ever.
+            if (_heldByLocalWatcher.Remove(pid, out HashSet<Ref>? heldLocally))
+            {
+                foreach (Ref monitorRef in heldLocally)
+                {
+                    RemoveLocal(monitorRef);
                 }
             }
 

@@ -29,6 +29,37 @@ public class MonitorTests
     }
 
     [Fact]
+    public async Task A_watcher_that_exits_takes_its_monitors_of_local_targets_with_it()
+    {
+        await using var nodes = new TestNodes();
+        PartisanNode node = await nodes.StartAsync();
+        var release = new TaskCompletionSource();
+        Pid target = node.Spawn(_ => release.Task);
+        for (int i = 0; i < 50; i++)
+        {
+            var monitored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Pid watcher = node.Spawn(ctx =>
+            {
+                ctx.Monitor(target);
+                monitored.SetResult();
+                return Task.CompletedTask; // exits at once, holding the monitor
+            });
+            await monitored.Task;
+            await node.WhenExited(watcher);
+        }
+
+        // A long-lived target must not keep a watch for every short-lived process that once watched it.
+        await Eventually.True(() => node.Monitors.Count == 0, "the exited watchers' monitors are gone");
+        var survivor = Probe.Start(node);
+        Ref kept = node.Monitor(survivor.Pid, target);
+        Assert.Equal(1, node.Monitors.Count);
+        release.SetResult();
+        Down down = await survivor.NextAsync<Down>();
+        Assert.Equal(kept, down.MonitorRef);
+        Assert.Equal(0, node.Monitors.Count);
+    }
+
+    [Fact]
     public async Task Monitoring_a_dead_or_unknown_process_gives_noproc_at_once()
     {
         await using var nodes = new TestNodes();
