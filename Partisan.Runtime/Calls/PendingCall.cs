@@ -16,6 +16,7 @@ internal sealed class PendingCall<TReply> : TaskCompletionSource<TReply>, IPendi
     private readonly long _started = Stopwatch.GetTimestamp();
     private ITimer? _timer;
     private CancellationTokenRegistration _cancellation;
+    private int _answered;
 
     public PendingCall(CallManager owner, ProcessRef server, long tagId, TimeSpan timeout)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -52,7 +53,7 @@ internal sealed class PendingCall<TReply> : TaskCompletionSource<TReply>, IPendi
         _cancellation = token.Register(
             static (state, token) => ((PendingCall<TReply>)state!).Cancel(token),
             this);
-        if (Task.IsCompleted)
+        if (Volatile.Read(ref _answered) != 0)
         {
             _cancellation.Dispose(); // answered before the registration was stored
         }
@@ -63,16 +64,16 @@ internal sealed class PendingCall<TReply> : TaskCompletionSource<TReply>, IPendi
         switch (value)
         {
             case TReply typed:
-                if (TrySetResult(typed))
+                if (TryAnswer(null))
                 {
-                    Finished(null);
+                    TrySetResult(typed);
                 }
 
                 break;
             case null when default(TReply) is null:
-                if (TrySetResult(default!))
+                if (TryAnswer(null))
                 {
-                    Finished(null);
+                    TrySetResult(default!);
                 }
 
                 break;
@@ -84,9 +85,9 @@ internal sealed class PendingCall<TReply> : TaskCompletionSource<TReply>, IPendi
 
     public void Fail(Exception error)
     {
-        if (TrySetException(error))
+        if (TryAnswer(error.GetType().FullName))
         {
-            Finished(error.GetType().FullName);
+            TrySetException(error);
         }
     }
 
@@ -94,17 +95,25 @@ internal sealed class PendingCall<TReply> : TaskCompletionSource<TReply>, IPendi
 
     private void Cancel(CancellationToken token)
     {
-        if (TrySetCanceled(token))
+        if (TryAnswer(typeof(TaskCanceledException).FullName))
         {
-            Finished(typeof(TaskCanceledException).FullName);
+            TrySetCanceled(token);
         }
     }
 
-    private void Finished(string? errorType)
+    // The first answer wins and tidies up before the task completes, so a caller that resumes finds the call no longer
+    // pending and its duration recorded.
+    private bool TryAnswer(string? errorType)
     {
+        if (Interlocked.Exchange(ref _answered, 1) != 0)
+        {
+            return false;
+        }
+
         _owner.Forget(this);
         _timer?.Dispose();
         _cancellation.Dispose();
         _owner.Completed(Stopwatch.GetElapsedTime(_started), errorType);
+        return true;
     }
 }
