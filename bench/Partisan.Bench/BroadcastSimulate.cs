@@ -44,11 +44,12 @@ internal static class BroadcastSimulate
             sim.Join(names[i], names[random.Next(i)]);
         }
 
-        int minActive = new HyParViewOptions().MinActiveViewSize;
-        bool formed = sim.RunUntil(() => sim.ActiveGraph() is var g && g.Degrees().Min >= minActive && g.IsConnected(), TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1));
+        // Connected is what broadcast needs; after an all-at-once join a few nodes can stay below the minimum active view
+        // for minutes (bench/README.md, the 10,000-node run), which is the overlay's figure, not broadcast's.
+        bool formed = sim.RunUntil(() => sim.ActiveGraph().IsConnected(), TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1));
         if (!formed)
         {
-            throw new TimeoutException($"{count} simulated HyParView nodes did not form connected views within 3 minutes virtual.");
+            throw new TimeoutException($"{count} simulated HyParView nodes did not form a connected graph within 3 minutes virtual.");
         }
 
         sim.RunFor(TimeSpan.FromSeconds(5));
