@@ -145,10 +145,22 @@ public class HyParViewTcpTests
         PartisanNode leaver = cluster[5];
         await leaver.LeaveAsync();
         PartisanNode[] rest = cluster.Where(n => n != leaver).ToArray();
-        await Eventually.True(
-            () => rest.All(n => !n.Nodes().Contains(leaver.Name)) && leaver.Nodes().Count == 0 && leaver.Members().Count == 1 && Connected(rest),
-            "no node keeps a link to the node that left, it stays alone, and the rest stay connected",
-            TimeSpan.FromSeconds(60));
+        try
+        {
+            await Eventually.True(
+                () => rest.All(n => !n.Nodes().Contains(leaver.Name)) && leaver.Nodes().Count == 0 && leaver.Members().Count == 1 && Connected(rest),
+                "no node keeps a link to the node that left, it stays alone, and the rest stay connected",
+                TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            // Which part failed, for the next reader of a CI log (it has failed once under the suite's parallel load).
+            string linked = string.Join(", ", rest.Where(n => n.Nodes().Contains(leaver.Name)).Select(n => n.Name.ToString()));
+            string links = string.Join("; ", rest.Select(n => $"{n.Name}: {string.Join(" ", n.Nodes())}"));
+            throw new TimeoutException(
+                $"{ex.Message} Still linked to the leaver: [{linked}]; the leaver's links {leaver.Nodes().Count}, members {leaver.Members().Count}; rest connected: {Connected(rest)}; links: {links}",
+                ex);
+        }
     }
 
     /// <summary>Two nodes with no connection between them (the first such pair after <paramref name="skip"/> others).</summary>
