@@ -175,9 +175,7 @@ internal sealed class MessageCodec
 
             if ((flags & MessageFlags.TargetIsName) != 0)
             {
-                string? name = reader.ReadString();
-                string? error = RegisteredName.Validate(name);
-                target = error is null ? ProcessRef.ForName(name!, self) : throw new ProtocolException("Bad target name: " + error);
+                target = ProcessRef.ForName(RegisteredNameCache.Read(ref reader), self);
             }
             else
             {
