@@ -5,7 +5,9 @@ namespace Partisan.Channels;
 /// <summary>
 /// The frames waiting for one connection slot (peer, channel, index). Many senders, one writer.
 /// Outlives any one connection: when a connection drops, what is still queued goes out on the next.
-/// Bounded in bytes: past the limit new frames are refused (and counted as dropped).
+/// Bounded in bytes: past the limit new frames are refused (and counted as dropped). Below it, a sender that can wait
+/// (<see cref="EnqueueAsync"/>) waits while more than the back-pressure bytes are queued, until the writer has drained
+/// half of them: what is in flight stays small, so its buffers stay pooled and a small message queues behind little.
 /// </summary>
 internal class OutboundQueue
 {
@@ -17,12 +19,19 @@ internal class OutboundQueue
     });
 
     private readonly long _maxPendingBytes;
+    private readonly long _backPressureBytes;
     private readonly Lock _frontGate = new();
     private readonly Stack<OutboundFrame> _front = new();
     private volatile bool _hasFront;
     private long _pendingBytes;
 
-    public OutboundQueue(long maxPendingBytes) => _maxPendingBytes = maxPendingBytes;
+    /// <param name="maxPendingBytes">Queued bytes past which frames are refused.</param>
+    /// <param name="backPressureBytes">Queued bytes past which <see cref="EnqueueAsync"/> waits (the whole limit when not given).</param>
+    public OutboundQueue(long maxPendingBytes, long backPressureBytes = 0)
+    {
+        _maxPendingBytes = maxPendingBytes;
+        _backPressureBytes = backPressureBytes is > 0 ? Math.Min(backPressureBytes, maxPendingBytes) : maxPendingBytes;
+    }
 
     public long PendingBytes => Volatile.Read(ref _pendingBytes);
 
@@ -106,7 +115,7 @@ internal class OutboundQueue
         if (_channel.Reader.TryRead(out frame!))
         {
             long pending = Interlocked.Add(ref _pendingBytes, -frame.Length);
-            if (_spaceWaiter is not null && pending <= _maxPendingBytes / 2)
+            if (_spaceWaiter is not null && pending <= _backPressureBytes / 2)
             {
                 Interlocked.Exchange(ref _spaceWaiter, null)?.TrySetResult();
             }
@@ -120,12 +129,13 @@ internal class OutboundQueue
     private TaskCompletionSource? _spaceWaiter;
 
     /// <summary>
-    /// Queues <paramref name="frame"/>, waiting while the queue is over its byte limit (back-pressure) until the
-    /// writer has drained it to half. Completes false when <paramref name="stillWanted"/> says the peer is gone.
+    /// Queues <paramref name="frame"/>, waiting while more than the back-pressure bytes are queued (or the queue is
+    /// full) until the writer has drained them to half. A frame larger than the back-pressure bytes waits for an empty
+    /// queue. Completes false when <paramref name="stillWanted"/> says the peer is gone.
     /// </summary>
     public async ValueTask<bool> EnqueueAsync(OutboundFrame frame, Func<bool> stillWanted, CancellationToken cancellationToken)
     {
-        while (!TryEnqueue(frame))
+        while (!HasRoomFor(frame) || !TryEnqueue(frame))
         {
             if (!stillWanted())
             {
@@ -133,7 +143,7 @@ internal class OutboundQueue
             }
 
             TaskCompletionSource waiter = Volatile.Read(ref _spaceWaiter) ?? CreateWaiter();
-            if (PendingBytes <= _maxPendingBytes / 2)
+            if (HasRoomFor(frame) && PendingBytes + frame.Length <= _maxPendingBytes)
             {
                 continue; // drained meanwhile
             }
@@ -144,6 +154,13 @@ internal class OutboundQueue
         }
 
         return true;
+    }
+
+    /// <summary>True when a sender that can wait may queue <paramref name="frame"/> now.</summary>
+    public bool HasRoomFor(OutboundFrame frame)
+    {
+        long pending = PendingBytes;
+        return pending == 0 || pending + frame.Length <= _backPressureBytes;
     }
 
     private TaskCompletionSource CreateWaiter()

@@ -85,7 +85,7 @@ internal sealed partial class ConnectionManager
 
         if (!_peers.TryGetValue(initiator.Name, out PeerConnectionSet? set))
         {
-            set = new PeerConnectionSet(initiator, wanted: false, _channels, _options.MaxPendingBytesPerConnection);
+            set = new PeerConnectionSet(initiator, wanted: false, _channels, _options.MaxPendingBytesPerConnection, _options.BackPressureBytesPerConnection);
             _peers[initiator.Name] = set;
             Publish();
         }

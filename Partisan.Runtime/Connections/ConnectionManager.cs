@@ -206,7 +206,7 @@ internal sealed partial class ConnectionManager : IConnectionOwner, IDisposable
         changed = true;
         if (!_peers.TryGetValue(spec.Name, out PeerConnectionSet? set))
         {
-            set = new PeerConnectionSet(spec, wanted, _channels, _options.MaxPendingBytesPerConnection);
+            set = new PeerConnectionSet(spec, wanted, _channels, _options.MaxPendingBytesPerConnection, _options.BackPressureBytesPerConnection);
             _peers[spec.Name] = set;
             Publish();
         }

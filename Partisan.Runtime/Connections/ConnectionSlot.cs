@@ -9,14 +9,14 @@ namespace Partisan.Connections;
 /// </summary>
 internal sealed class ConnectionSlot
 {
-    public ConnectionSlot(NodeName peer, ChannelOptions channel, int index, long maxPendingBytes)
+    public ConnectionSlot(NodeName peer, ChannelOptions channel, int index, long maxPendingBytes, long backPressureBytes = 0)
     {
         Peer = peer;
         Channel = channel;
         Index = index;
         Queue = channel.Monotonic ? new MonotonicOutboundQueue(maxPendingBytes)
             : channel.Name == ChannelOptions.MembershipName ? new MonotonicOutboundQueue(maxPendingBytes, everyFrame: false)
-            : new OutboundQueue(maxPendingBytes);
+            : new OutboundQueue(maxPendingBytes, backPressureBytes);
     }
 
     public NodeName Peer { get; }

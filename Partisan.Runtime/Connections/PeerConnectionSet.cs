@@ -9,7 +9,7 @@ namespace Partisan.Connections;
 /// </summary>
 internal sealed class PeerConnectionSet
 {
-    public PeerConnectionSet(NodeSpec spec, bool wanted, IReadOnlyList<ChannelOptions> channels, long maxPendingBytes)
+    public PeerConnectionSet(NodeSpec spec, bool wanted, IReadOnlyList<ChannelOptions> channels, long maxPendingBytes, long backPressureBytes = 0)
     {
         Spec = spec;
         Wanted = wanted;
@@ -20,7 +20,7 @@ internal sealed class PeerConnectionSet
             var slots = new ConnectionSlot[channel.Parallelism];
             for (int i = 0; i < slots.Length; i++)
             {
-                slots[i] = new ConnectionSlot(spec.Name, channel, i, maxPendingBytes);
+                slots[i] = new ConnectionSlot(spec.Name, channel, i, maxPendingBytes, backPressureBytes);
                 all.Add(slots[i]);
             }
 

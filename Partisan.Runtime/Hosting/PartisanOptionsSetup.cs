@@ -46,6 +46,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             [nameof(PartisanOptions.MaxFrameSize)] = (s, o, r) => ReadInt32(s, r, v => o.MaxFrameSize = v),
             [nameof(PartisanOptions.CompressionThreshold)] = (s, o, r) => ReadInt32(s, r, v => o.CompressionThreshold = v),
             [nameof(PartisanOptions.MaxPendingBytesPerConnection)] = (s, o, r) => ReadInt64(s, r, v => o.MaxPendingBytesPerConnection = v),
+            [nameof(PartisanOptions.BackPressureBytesPerConnection)] = (s, o, r) => ReadInt64(s, r, v => o.BackPressureBytesPerConnection = v),
             [nameof(PartisanOptions.GossipInterval)] = (s, o, r) => ReadTimeSpan(s, r, v => o.GossipInterval = v),
             [nameof(PartisanOptions.ConnectTimeout)] = (s, o, r) => ReadTimeSpan(s, r, v => o.ConnectTimeout = v),
             [nameof(PartisanOptions.HandshakeTimeout)] = (s, o, r) => ReadTimeSpan(s, r, v => o.HandshakeTimeout = v),

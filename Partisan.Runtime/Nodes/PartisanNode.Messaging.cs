@@ -35,9 +35,9 @@ public sealed partial class PartisanNode
     }
 
     /// <summary>
-    /// Like <see cref="ForwardMessage"/>, but with back-pressure: when the connection's send queue is full
-    /// (<see cref="PartisanOptions.MaxPendingBytesPerConnection"/>), waits until the writer has drained it to half
-    /// instead of dropping the message. Completes false only when the node is unknown or goes down.
+    /// Like <see cref="ForwardMessage"/>, but with back-pressure: while the connection's send queue holds more than
+    /// <see cref="PartisanOptions.BackPressureBytesPerConnection"/>, waits until the writer has drained it to half
+    /// instead of queueing more (or dropping the message). Completes false only when the node is unknown or goes down.
     /// </summary>
     public ValueTask<bool> SendAsync(ProcessRef target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,15 @@ public sealed class PartisanOptions
     /// <summary>Bytes that may wait to be sent on one connection before further messages are dropped.</summary>
     public long MaxPendingBytesPerConnection { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes queued on one connection past which <see cref="PartisanNode.SendAsync"/> waits until the writer has drained
+    /// half of them (default 4 MiB, as Distributed Erlang's busy limit holds a sender at 1 MiB). Sends that cannot wait
+    /// (<see cref="PartisanNode.ForwardMessage"/>, casts, calls) never wait: they are refused only past
+    /// <see cref="MaxPendingBytesPerConnection"/>. A message larger than this waits for an empty queue. A value above
+    /// <see cref="MaxPendingBytesPerConnection"/> acts as that limit.
+    /// </summary>
+    public long BackPressureBytesPerConnection { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>How often membership is gossiped and connections are checked.</summary>
     public TimeSpan GossipInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -247,6 +256,11 @@ public sealed class PartisanOptions
         if (MaxPendingBytesPerConnection < MaxFrameSize)
         {
             errors.Add("MaxPendingBytesPerConnection must be at least MaxFrameSize.");
+        }
+
+        if (BackPressureBytesPerConnection < 1)
+        {
+            errors.Add($"BackPressureBytesPerConnection must be at least 1, not {BackPressureBytesPerConnection}.");
         }
 
         CheckPositive(errors, nameof(GossipInterval), GossipInterval);

@@ -227,7 +227,7 @@ internal sealed partial class Router
         }
 
         ConnectionSlot slot = prepared!;
-        if (slot.Queue.TryEnqueue(frame))
+        if (slot.Queue.HasRoomFor(frame) && slot.Queue.TryEnqueue(frame))
         {
             return true;
         }

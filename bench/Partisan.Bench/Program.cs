@@ -295,7 +295,7 @@ async Task<Dictionary<string, object>> Measure(Session session, Func<Task<Dictio
         long refused = Scenarios.Refused - refusedBefore;
         if (refused > 0)
         {
-            r["send_refused"] = refused;
+            r["send_waited"] = refused;
         }
 
         return r;

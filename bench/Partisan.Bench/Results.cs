@@ -61,7 +61,7 @@ internal sealed class Results(string? jsonPath, bool showCounters)
 
     public void Add(Dictionary<string, object> result)
     {
-        string refused = result.TryGetValue("send_refused", out object? n) ? $"  [{n} sends refused (queue full) and retried]" : "";
+        string refused = result.TryGetValue("send_waited", out object? n) ? $"  [{n} sends waited for room (back-pressure)]" : "";
         Console.WriteLine(Row(result) + refused);
         if (showCounters && result.ContainsKey("c_alloc_b_per_msg"))
         {

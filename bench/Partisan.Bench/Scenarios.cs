@@ -205,16 +205,10 @@ internal static class Scenarios
                 int n = batch == 0 ? perSender : Math.Min(batch, perSender - sent);
                 for (int i = 0; i < n; i++)
                 {
-                    if (!node.ForwardMessage(remote, sink, payload, options))
-                    {
-                        await RetryAsync(node, remote, sink, payload, options, "a throughput message");
-                    }
+                    await SendOrThrowAsync(node, sink, payload, options, "a throughput message");
                 }
 
-                if (!node.ForwardMessage(remote, sink, ctx.Self, options))
-                {
-                    await RetryAsync(node, remote, sink, ctx.Self, options, "a batch marker");
-                }
+                await SendOrThrowAsync(node, sink, ctx.Self, options, "a batch marker");
 
                 long acked = (long)await ctx.ReceiveAsync();
                 if (acked != n)
@@ -302,10 +296,7 @@ internal static class Scenarios
                             int key = (int)(sent % keys);
                             var message = new Bulk(ctx.Self, channel, key, payload);
                             var options = new ForwardOptions { Channel = channel, PartitionKey = key };
-                            if (!node.ForwardMessage(remote, bulk, message, options))
-                            {
-                                await RetryAsync(node, remote, bulk, message, options, "a background message");
-                            }
+                            await SendOrThrowAsync(node, bulk, message, options, "a background message");
 
                             sent++;
                         }
@@ -431,10 +422,7 @@ internal static class Scenarios
                     {
                         long t0 = Stopwatch.GetTimestamp();
                         var message = new Bulk(ctx.Self, channel, key, payload);
-                        if (!node.ForwardMessage(remote, bulk, message, options))
-                        {
-                            await RetryAsync(node, remote, bulk, message, options, "an operation");
-                        }
+                        await SendOrThrowAsync(node, bulk, message, options, "an operation");
 
                         await ctx.ReceiveAsync();
                         long t1 = Stopwatch.GetTimestamp();
@@ -495,31 +483,28 @@ internal static class Scenarios
         }
     }
 
-    /// <summary>Messages the runtime refused because the connection's queue was full, and that were sent again (not lost).</summary>
+    /// <summary>Sends that waited for room in the connection's queue (back-pressure; none was lost).</summary>
     public static long Refused => Interlocked.Read(ref _refused);
 
     private static long _refused;
 
     /// <summary>
-    /// The runtime refuses a message when the connection's queue holds MaxPendingBytesPerConnection already
-    /// (it has no call that waits for room, as a busy Erlang distribution port makes the sender wait). The
-    /// sender waits and tries again, as an application would; only a message still refused after 30 s, or
-    /// refused because the node is down, counts as lost.
+    /// Sends with back-pressure, as a busy Erlang distribution port makes the sender wait: past the connection's
+    /// BackPressureBytesPerConnection the send waits until the writer drained half. A send that completes false (the
+    /// node went down) counts as a lost message; a send that had to wait is counted in <see cref="Refused"/>.
     /// </summary>
-    private static async Task RetryAsync(PartisanNode node, NodeName remote, ProcessRef target, object message, ForwardOptions options, string what)
+    private static async ValueTask SendOrThrowAsync(PartisanNode node, ProcessRef target, object message, ForwardOptions options, string what)
     {
-        long start = Stopwatch.GetTimestamp();
-        do
+        ValueTask<bool> send = node.SendAsync(target, message, options);
+        if (!send.IsCompleted)
         {
             Interlocked.Increment(ref _refused);
-            if (!node.IsConnected(remote) || Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(30))
-            {
-                throw new LostMessageException($"The runtime refused {what} (node down or queue full for 30 s): a lost message.");
-            }
-
-            await Task.Delay(1);
         }
-        while (!node.ForwardMessage(remote, target, message, options));
+
+        if (!await send)
+        {
+            throw new LostMessageException($"The runtime refused {what} (node down): a lost message.");
+        }
     }
 
     private static void Require(bool sent, string what)

@@ -62,6 +62,7 @@ public class PartisanOptionsBindingTests
             ["MaxFrameSize"] = "2097152",
             ["CompressionThreshold"] = "1024",
             ["MaxPendingBytesPerConnection"] = "8589934592",
+            ["BackPressureBytesPerConnection"] = "1048576",
             ["GossipInterval"] = "00:00:02",
             ["ConnectTimeout"] = "00:00:04",
             ["HandshakeTimeout"] = "00:00:06",
@@ -88,6 +89,7 @@ public class PartisanOptionsBindingTests
         Assert.Equal(2097152, options.MaxFrameSize);
         Assert.Equal(1024, options.CompressionThreshold);
         Assert.Equal(8589934592L, options.MaxPendingBytesPerConnection);
+        Assert.Equal(1048576L, options.BackPressureBytesPerConnection);
         Assert.Equal(TimeSpan.FromSeconds(2), options.GossipInterval);
         Assert.Equal(TimeSpan.FromSeconds(4), options.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(6), options.HandshakeTimeout);
@@ -193,6 +195,7 @@ public class PartisanOptionsBindingTests
         { "MaxFrameSize=100", "MaxFrameSize must be between 1 KiB and 1 GiB, not 100." },
         { "MaxPendingBytesPerConnection=99999999999999999999", "Partisan:MaxPendingBytesPerConnection: '99999999999999999999' is not a whole number." },
         { "CompressionThreshold=-1", "CompressionThreshold must not be negative." },
+        { "BackPressureBytesPerConnection=0", "BackPressureBytesPerConnection must be at least 1, not 0." },
         { "RemoteRefFormat=Binary", "Partisan:RemoteRefFormat: 'Binary' is not one of Tuple, Uri." },
         { "FrameProtection=Tls", "Partisan:FrameProtection: 'Tls' is not one of None, Authenticated, Encrypted." },
         { "RemoteRefUriPadding=1", "Partisan:RemoteRefUriPadding: '1' is not true or false." },
