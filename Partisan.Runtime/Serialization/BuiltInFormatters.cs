@@ -35,6 +35,7 @@ internal static class BuiltInFormatters
         registry.RegisterInternal(new NodeNameFormatter(), WireTypeIds.NodeName);
         registry.RegisterInternal(new ExitReasonFormatter(), WireTypeIds.ExitReason);
         registry.RegisterInternal(new ReadOnlyMemoryFormatter(), WireTypeIds.ReadOnlyMemoryOfByte);
+        registry.RegisterInternal<PooledBytes?>(new PooledBytesFormatter(), WireTypeIds.PooledBytes);
         registry.RegisterInternal(new DownFormatter(), WireTypeIds.Down);
         registry.RegisterInternal(new NodeUpFormatter(), WireTypeIds.NodeUp);
         registry.RegisterInternal(new NodeDownFormatter(), WireTypeIds.NodeDown);

@@ -44,6 +44,7 @@ public static class WireTypeIds
 
     /// <summary>`object` as a collection's type argument: each element carries its own descriptor.</summary>
     public const uint ObjectArgument = 35;
+    public const uint PooledBytes = 36;
 
     public const uint ArrayOf = 100;
     public const uint ListOf = 101;
