@@ -93,6 +93,47 @@ internal static class WireCode
         }
     }
 
+    /// <summary>
+    /// Writes the statements that read the members into locals <c>m0</c>, <c>m1</c>... after <c>BeginObject</c> gave
+    /// <c>count</c>. With two members or more, a sender that wrote all of them (the usual case) is read straight through
+    /// with no test per member; one that wrote fewer (an older version) takes the member-by-member branch.
+    /// </summary>
+    public static void WriteReadMembers(SourceWriter w, IReadOnlyList<(WireTypeModel Type, string Missing)> members, List<string> fields)
+    {
+        if (members.Count < 2)
+        {
+            for (int i = 0; i < members.Count; i++)
+            {
+                string index = i.ToString(CultureInfo.InvariantCulture);
+                w.WriteLine($"{members[i].Type.TypeName} m{index} = count > {index} ? {ReadExpression(members[i].Type, fields)} : {members[i].Missing};");
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < members.Count; i++)
+        {
+            w.WriteLine($"{members[i].Type.TypeName} m{i.ToString(CultureInfo.InvariantCulture)};");
+        }
+
+        w.OpenBlock($"if (count >= {members.Count.ToString(CultureInfo.InvariantCulture)})");
+        for (int i = 0; i < members.Count; i++)
+        {
+            w.WriteLine($"m{i.ToString(CultureInfo.InvariantCulture)} = {ReadExpression(members[i].Type, fields)};");
+        }
+
+        w.CloseBlock();
+        w.OpenBlock("else");
+        for (int i = 0; i < members.Count; i++)
+        {
+            string index = i.ToString(CultureInfo.InvariantCulture);
+            w.WriteLine($"m{index} = count > {index} ? {ReadExpression(members[i].Type, fields)} : {members[i].Missing};");
+        }
+
+        w.CloseBlock();
+        w.WriteLine();
+    }
+
     /// <summary>An expression that reads a value of <paramref name="type"/> with <c>reader</c>.</summary>
     public static string ReadExpression(WireTypeModel type, List<string> fields)
     {

@@ -98,13 +98,13 @@ public sealed partial class PartisanMessageGenerator
 
             string countVariable = model.Members.IsEmpty ? "_" : "count";
             w.WriteLine($"{Scope} scope = reader.BeginObject(out int {countVariable});");
-            for (int i = 0; i < model.Members.Count; i++)
+            var members = new List<(WireTypeModel, string)>(model.Members.Count);
+            foreach (MessageMemberModel member in model.Members)
             {
-                MessageMemberModel member = model.Members[i];
-                string index = i.ToString(CultureInfo.InvariantCulture);
-                w.WriteLine($"{member.Type.TypeName} m{index} = count > {index} ? {WireCode.ReadExpression(member.Type, fields)} : {member.MissingValue};");
+                members.Add((member.Type, member.MissingValue));
             }
 
+            WireCode.WriteReadMembers(w, members, fields);
             w.WriteLine("reader.EndObject(scope);");
 
             var arguments = new StringBuilder();

@@ -97,15 +97,15 @@ internal static class PayloadEmitter
         w.WriteLine();
         w.WriteLine($"{Serialization}WireObjectScope scope = reader.BeginObject(out int {(payload.Fields.IsEmpty ? "_" : "count")});");
         var arguments = new StringBuilder();
+        var read = new List<(Messages.Model.WireTypeModel, string)>(payload.Fields.Count);
         for (int i = 0; i < payload.Fields.Count; i++)
         {
             PayloadFieldModel field = payload.Fields[i];
-            string index = i.ToString(CultureInfo.InvariantCulture);
-            string missing = WireCode.MissingValue(field.Type, field.IsValueType);
-            w.WriteLine($"{field.Type.TypeName} m{index} = count > {index} ? {WireCode.ReadExpression(field.Type, fields)} : {missing};");
-            arguments.Append(i == 0 ? string.Empty : ", ").Append('m').Append(index);
+            read.Add((field.Type, WireCode.MissingValue(field.Type, field.IsValueType)));
+            arguments.Append(i == 0 ? string.Empty : ", ").Append('m').Append(i.ToString(CultureInfo.InvariantCulture));
         }
 
+        WireCode.WriteReadMembers(w, read, fields);
         w.WriteLine("reader.EndObject(scope);");
         w.WriteLine($"return new {payload.Name}({arguments});");
         w.CloseBlock();

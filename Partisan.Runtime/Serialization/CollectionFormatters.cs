@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Partisan.Serialization;
 
@@ -38,6 +39,12 @@ public sealed class ArrayFormatter<T> : WireFormatter<T[]?>
         }
 
         writer.WriteVarUInt32((uint)value.Length + 1);
+        if (RawElements<T>.Enabled)
+        {
+            writer.WriteRaw(RawElements<T>.AsBytes(value));
+            return;
+        }
+
         IWireFormatter<T> element = writer.Context.Registry.GetFormatter<T>();
         for (int i = 0; i < value.Length; i++)
         {
@@ -51,6 +58,14 @@ public sealed class ArrayFormatter<T> : WireFormatter<T[]?>
         if (count < 0)
         {
             return null;
+        }
+
+        if (RawElements<T>.Enabled)
+        {
+            RawElements<T>.CheckFits(ref reader, count, "array");
+            T[] raw = GC.AllocateUninitializedArray<T>(count);
+            reader.ReadRaw(RawElements<T>.AsWritableBytes(raw));
+            return raw;
         }
 
         reader.EnterNested();
@@ -94,10 +109,17 @@ public sealed class ListFormatter<T> : WireFormatter<List<T>?>
         }
 
         writer.WriteVarUInt32((uint)value.Count + 1);
-        IWireFormatter<T> element = writer.Context.Registry.GetFormatter<T>();
-        for (int i = 0; i < value.Count; i++)
+        ReadOnlySpan<T> items = CollectionsMarshal.AsSpan(value);
+        if (RawElements<T>.Enabled)
         {
-            element.Write(ref writer, value[i]);
+            writer.WriteRaw(RawElements<T>.AsBytes(items));
+            return;
+        }
+
+        IWireFormatter<T> element = writer.Context.Registry.GetFormatter<T>();
+        for (int i = 0; i < items.Length; i++)
+        {
+            element.Write(ref writer, items[i]);
         }
     }
 
@@ -109,12 +131,35 @@ public sealed class ListFormatter<T> : WireFormatter<List<T>?>
             return null;
         }
 
-        reader.EnterNested();
-        var result = new List<T>(CollectionSizing.InitialCapacity(count, reader.Remaining, Unsafe.SizeOf<T>()));
-        IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
-        for (int i = 0; i < count; i++)
+        if (RawElements<T>.Enabled)
         {
-            result.Add(element.Read(ref reader));
+            RawElements<T>.CheckFits(ref reader, count, "list");
+            var raw = new List<T>(count);
+            CollectionsMarshal.SetCount(raw, count);
+            reader.ReadRaw(RawElements<T>.AsWritableBytes(CollectionsMarshal.AsSpan(raw)));
+            return raw;
+        }
+
+        reader.EnterNested();
+        int capacity = CollectionSizing.InitialCapacity(count, reader.Remaining, Unsafe.SizeOf<T>());
+        var result = new List<T>(capacity);
+        IWireFormatter<T> element = reader.Context.Registry.GetFormatter<T>();
+        if (capacity == count)
+        {
+            // Room for every element: fill the list's array in place rather than through Add.
+            CollectionsMarshal.SetCount(result, count);
+            Span<T> items = CollectionsMarshal.AsSpan(result);
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i] = element.Read(ref reader);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                result.Add(element.Read(ref reader));
+            }
         }
 
         reader.ExitNested();
@@ -235,6 +280,9 @@ public sealed class NullableFormatter<T> : WireFormatter<T?>
 public sealed class EnumFormatter<TEnum> : WireFormatter<TEnum>
     where TEnum : struct, Enum
 {
+    /// <summary>The underlying type; a static readonly value, so the tiered JIT folds the switches below to one case.</summary>
+    private static readonly TypeCode Code = Type.GetTypeCode(typeof(TEnum));
+
     public override void Write(ref WireWriter writer, TEnum value) => writer.WriteVarInt64(ToInt64(value));
 
     public override TEnum Read(ref WireReader reader)
@@ -250,7 +298,7 @@ public sealed class EnumFormatter<TEnum> : WireFormatter<TEnum>
         }
     }
 
-    private static long ToInt64(TEnum value) => Type.GetTypeCode(typeof(TEnum)) switch
+    private static long ToInt64(TEnum value) => Code switch
     {
         TypeCode.Byte => System.Runtime.CompilerServices.Unsafe.As<TEnum, byte>(ref value),
         TypeCode.SByte => System.Runtime.CompilerServices.Unsafe.As<TEnum, sbyte>(ref value),
@@ -264,7 +312,7 @@ public sealed class EnumFormatter<TEnum> : WireFormatter<TEnum>
 
     private static TEnum FromInt64(long raw)
     {
-        switch (Type.GetTypeCode(typeof(TEnum)))
+        switch (Code)
         {
             case TypeCode.Byte: { byte v = checked((byte)raw); return System.Runtime.CompilerServices.Unsafe.As<byte, TEnum>(ref v); }
             case TypeCode.SByte: { sbyte v = checked((sbyte)raw); return System.Runtime.CompilerServices.Unsafe.As<sbyte, TEnum>(ref v); }

@@ -29,9 +29,15 @@ public sealed class NodeNameFormatter : WireFormatter<NodeName>
             throw new WireFormatException($"Invalid node name length {length}.");
         }
 
-        Span<byte> bytes = stackalloc byte[length];
-        reader.ReadRaw(bytes);
-        return NodeNameCache.Get(bytes);
+        // Straight from the input when the name is contiguous there (nearly always), else copied whole.
+        if (reader.TryReadContiguous(length, out ReadOnlySpan<byte> bytes))
+        {
+            return NodeNameCache.Get(bytes);
+        }
+
+        Span<byte> copy = stackalloc byte[length];
+        reader.ReadRaw(copy);
+        return NodeNameCache.Get(copy);
     }
 }
 

@@ -107,9 +107,20 @@ public sealed partial class TypeRegistry
     }
 
     /// <summary>Reads a descriptor written by <see cref="WriteTypeDescriptor"/>; null for the null id.</summary>
+    /// <remarks>
+    /// A registered id (every message type) answers its formatter straight from the id table; only a collection's
+    /// descriptor goes on to resolve its arguments and the collection type they make.
+    /// </remarks>
     internal IWireFormatter? ReadTypeDescriptor(ref WireReader reader)
     {
-        Type? type = ReadType(ref reader, 0);
+        uint id = reader.ReadVarUInt32();
+        Entry? entry = FindById(id);
+        if (entry is not null)
+        {
+            return entry.Formatter;
+        }
+
+        Type? type = TypeOf(ref reader, id, 0);
         return type is null ? null : GetFormatter(type);
     }
 
@@ -121,6 +132,12 @@ public sealed partial class TypeRegistry
         }
 
         uint id = reader.ReadVarUInt32();
+        return FindById(id)?.Type ?? TypeOf(ref reader, id, depth);
+    }
+
+    /// <summary>The type an id that is not registered stands for: null, <c>object</c> as an argument, or a collection whose arguments follow.</summary>
+    private Type? TypeOf(ref WireReader reader, uint id, int depth)
+    {
         if (id == WireTypeIds.Null)
         {
             if (depth > 0)
@@ -129,11 +146,6 @@ public sealed partial class TypeRegistry
             }
 
             return null;
-        }
-
-        if (_byId.TryGetValue(id, out Entry? entry))
-        {
-            return entry.Type;
         }
 
         switch (id)

@@ -19,6 +19,14 @@ public sealed partial class TypeRegistry
     private readonly Lock _gate = new();
     private int _version;
 
+    /// <summary>How many registries (the first created in the process) get a slot of their own in the per-type formatter cache.</summary>
+    private const int CachedRegistries = 16;
+
+    private static int _registriesCreated;
+
+    /// <summary>This registry's slot in the per-type formatter cache (none when it is not below <see cref="CachedRegistries"/>).</summary>
+    private readonly int _cacheIndex = Interlocked.Increment(ref _registriesCreated) - 1;
+
     /// <summary>How deeply generic arguments may nest in a type descriptor (writer and reader agree on it).</summary>
     private const int MaxDescriptorDepth = 8;
 
@@ -155,6 +163,7 @@ public sealed partial class TypeRegistry
             _memberFormatters[type] = formatter;
             _version++; // a formatter cached for this type by GetFormatter<T> may be stale now
             _writeDescriptors.Clear(); // and a cached descriptor may now be written differently
+            InvalidateIdTable();
             return null;
         }
     }
@@ -223,17 +232,42 @@ public sealed partial class TypeRegistry
 
     /// <summary>The formatter for <typeparamref name="T"/>, building one for collections, nullables and enums on first use.</summary>
     /// <exception cref="TypeRegistrationException">No formatter is known for the type.</exception>
+    /// <remarks>
+    /// Each of the first registries of a process has a slot of its own in a static cache per <typeparamref name="T"/>, so
+    /// the answer is two loads and two comparisons, and registries used side by side (several nodes in one process)
+    /// never evict each other's entries, which would allocate on every message. Later registries look the formatter up
+    /// in their table each time: slower, and still allocation-free.
+    /// </remarks>
     public IWireFormatter<T> GetFormatter<T>()
     {
         int version = Volatile.Read(ref _version);
-        FormatterCache<T>.Slot? slot = FormatterCache<T>.Current;
-        if (slot is not null && ReferenceEquals(slot.Registry, this) && slot.Version == version)
+        FormatterCache<T>.Slot?[]? slots = FormatterCache<T>.Slots;
+        if (slots is not null && (uint)_cacheIndex < (uint)slots.Length)
         {
-            return slot.Formatter;
+            FormatterCache<T>.Slot? slot = slots[_cacheIndex];
+            if (slot is not null && slot.Version == version && ReferenceEquals(slot.Registry, this))
+            {
+                return slot.Formatter;
+            }
         }
 
-        var formatter = (IWireFormatter<T>)GetFormatter(typeof(T));
-        FormatterCache<T>.Current = new FormatterCache<T>.Slot(this, version, formatter);
+        return CacheFormatter<T>(version);
+    }
+
+    private IWireFormatter<T> CacheFormatter<T>(int version)
+    {
+        Type type = typeof(T);
+        var formatter = (IWireFormatter<T>)GetFormatter(type);
+        if ((uint)_cacheIndex < CachedRegistries)
+        {
+            if (Volatile.Read(ref FormatterCache<T>.Slots) is null)
+            {
+                Interlocked.CompareExchange(ref FormatterCache<T>.Slots, new FormatterCache<T>.Slot?[CachedRegistries], null);
+            }
+
+            Volatile.Write(ref FormatterCache<T>.Slots![_cacheIndex], new FormatterCache<T>.Slot(this, version, formatter));
+        }
+
         return formatter;
     }
 
@@ -336,9 +370,10 @@ public sealed partial class TypeRegistry
         return name + "[" + string.Join(",", parts) + "]";
     }
 
+    /// <summary>Per type: one slot for each of the first <see cref="CachedRegistries"/> registries, by <see cref="_cacheIndex"/>.</summary>
     private static class FormatterCache<T>
     {
-        public static Slot? Current;
+        public static Slot?[]? Slots; // set once with Interlocked.CompareExchange, then only its elements change
 
         public sealed record Slot(TypeRegistry Registry, int Version, IWireFormatter<T> Formatter);
     }

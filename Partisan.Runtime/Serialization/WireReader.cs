@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace Partisan.Serialization;
 
@@ -9,283 +8,128 @@ namespace Partisan.Serialization;
 /// input: every length is checked against the bytes that remain, nesting is bounded by
 /// <see cref="WireContext.MaxDepth"/>, and any violation throws <see cref="WireFormatException"/>.
 /// </summary>
-public ref struct WireReader
+/// <remarks>
+/// The reader works on one contiguous span at a time: the whole input when it is one block (what most frames are),
+/// otherwise the current segment. Every read checks the span it holds once and reads from it directly; only a value
+/// that crosses into the next segment, or a span that is used up, takes a slower path that moves on through the
+/// sequence (<c>WireReader.Scalars.cs</c> holds the reads of single values).
+/// </remarks>
+public ref partial struct WireReader
 {
-    private SequenceReader<byte> _reader;
+    private readonly ReadOnlySequence<byte> _sequence;
+    private readonly ReadOnlyMemory<byte> _memory;
+    private readonly bool _fromMemory;
+    private readonly long _length;
+    private readonly int _maxDepth;
+    private ReadOnlySpan<byte> _span;
+    private int _pos;
+    private long _spanStart;
+    private SequencePosition _nextSegment;
     private int _depth;
 
     /// <summary>Reads <paramref name="data"/> with the registry and options of <paramref name="context"/>.</summary>
     public WireReader(ReadOnlySequence<byte> data, WireContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _reader = new SequenceReader<byte>(data);
         Context = context;
+        _maxDepth = context.MaxDepth;
+        _sequence = data;
+        _length = data.Length;
+        _pos = 0;
+        _spanStart = 0;
         _depth = 0;
+        if (data.IsSingleSegment)
+        {
+            _span = data.FirstSpan;
+            _nextSegment = default;
+        }
+        else
+        {
+            _span = default;
+            _nextSegment = data.Start;
+            NextSegment();
+        }
     }
 
     /// <summary>Reads <paramref name="data"/> with the registry and options of <paramref name="context"/>.</summary>
     public WireReader(ReadOnlyMemory<byte> data, WireContext context)
-        : this(new ReadOnlySequence<byte>(data), context)
     {
+        // One block: no sequence to build (UnreadSequence makes one from the memory when asked).
+        ArgumentNullException.ThrowIfNull(context);
+        Context = context;
+        _maxDepth = context.MaxDepth;
+        _memory = data;
+        _fromMemory = true;
+        _length = data.Length;
+        _span = data.Span;
     }
 
     /// <summary>The registry and options in force.</summary>
     public WireContext Context { get; }
 
     /// <summary>Bytes consumed so far.</summary>
-    public readonly long Consumed => _reader.Consumed;
+    public readonly long Consumed => _spanStart + _pos;
 
     /// <summary>Bytes not yet read.</summary>
-    public readonly long Remaining => _reader.Remaining;
+    public readonly long Remaining => _length - _spanStart - _pos;
 
     /// <summary>True when all bytes have been read.</summary>
-    public readonly bool End => _reader.End;
+    public readonly bool End => _spanStart + _pos == _length;
 
     /// <summary>The bytes not yet read (valid as long as the data given to the reader is).</summary>
-    public readonly ReadOnlySequence<byte> UnreadSequence => _reader.UnreadSequence;
+    public readonly ReadOnlySequence<byte> UnreadSequence =>
+        _fromMemory ? new ReadOnlySequence<byte>(_memory[_pos..]) : _sequence.Slice(Consumed);
+
+    /// <summary>
+    /// Moves to the next non-empty segment. False at the end of the data (the current span, used up, stays). Only a
+    /// multi-segment input has a next segment: one block leaves <see cref="_nextSegment"/> a position with no object,
+    /// on which <see cref="ReadOnlySequence{T}.TryGet"/> answers false at once.
+    /// </summary>
+    private bool NextSegment()
+    {
+        while (_sequence.TryGet(ref _nextSegment, out ReadOnlyMemory<byte> memory))
+        {
+            if (!memory.IsEmpty)
+            {
+                _spanStart += _span.Length;
+                _span = memory.Span;
+                _pos = 0;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Makes the current span hold at least one unread byte; false at the end of the data.</summary>
+    private bool EnsureByte() => _pos < _span.Length || NextSegment();
 
     private static WireFormatException Truncated(string what) =>
         new($"Unexpected end of data while reading {what}.");
 
-    /// <summary>Reads one byte.</summary>
-    public byte ReadByte() => _reader.TryRead(out byte b) ? b : throw Truncated("a byte");
-
-    /// <summary>Reads a boolean (0 or 1).</summary>
-    public bool ReadBool()
-    {
-        byte b = ReadByte();
-        return b switch
-        {
-            0 => false,
-            1 => true,
-            _ => throw new WireFormatException($"Invalid boolean byte 0x{b:X2}."),
-        };
-    }
-
-    /// <summary>Reads an unsigned varint of at most 5 bytes.</summary>
-    public uint ReadVarUInt32()
-    {
-        uint result = 0;
-        for (int shift = 0; shift < 35; shift += 7)
-        {
-            if (!_reader.TryRead(out byte b))
-            {
-                throw Truncated("a varint");
-            }
-
-            if (shift == 28 && b > 0x0F)
-            {
-                throw new WireFormatException("A 32-bit varint overflows.");
-            }
-
-            result |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-        }
-
-        throw new WireFormatException("A 32-bit varint is longer than 5 bytes.");
-    }
-
-    /// <summary>Reads an unsigned varint of at most 10 bytes.</summary>
-    public ulong ReadVarUInt64()
-    {
-        ulong result = 0;
-        for (int shift = 0; shift < 70; shift += 7)
-        {
-            if (!_reader.TryRead(out byte b))
-            {
-                throw Truncated("a varint");
-            }
-
-            if (shift == 63 && b > 0x01)
-            {
-                throw new WireFormatException("A 64-bit varint overflows.");
-            }
-
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-        }
-
-        throw new WireFormatException("A 64-bit varint is longer than 10 bytes.");
-    }
-
-    /// <summary>Reads a zig-zag signed varint.</summary>
-    public int ReadVarInt32()
-    {
-        uint v = ReadVarUInt32();
-        return (int)(v >> 1) ^ -(int)(v & 1);
-    }
-
-    /// <summary>Reads a zig-zag signed varint.</summary>
-    public long ReadVarInt64()
-    {
-        ulong v = ReadVarUInt64();
-        return (long)(v >> 1) ^ -(long)(v & 1);
-    }
-
-    /// <summary>Reads 2 bytes, little-endian.</summary>
-    public short ReadInt16() => _reader.TryReadLittleEndian(out short v) ? v : throw Truncated("an int16");
-
-    /// <summary>Reads 4 bytes, little-endian.</summary>
-    public int ReadInt32() => _reader.TryReadLittleEndian(out int v) ? v : throw Truncated("an int32");
-
-    /// <summary>Reads 8 bytes, little-endian.</summary>
-    public long ReadInt64() => _reader.TryReadLittleEndian(out long v) ? v : throw Truncated("an int64");
-
-    /// <summary>Reads an IEEE single.</summary>
-    public float ReadSingle() => BitConverter.Int32BitsToSingle(ReadInt32());
-
-    /// <summary>Reads an IEEE double.</summary>
-    public double ReadDouble() => BitConverter.Int64BitsToDouble(ReadInt64());
-
-    /// <summary>Reads a decimal written by <see cref="WireWriter.WriteDecimal"/>.</summary>
-    public decimal ReadDecimal()
-    {
-        Span<int> bits = stackalloc int[4];
-        for (int i = 0; i < 4; i++)
-        {
-            bits[i] = ReadInt32();
-        }
-
-        try
-        {
-            return new decimal(bits);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new WireFormatException("Invalid decimal bits.", ex);
-        }
-    }
-
-    /// <summary>Reads a GUID.</summary>
-    public Guid ReadGuid()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        if (!_reader.TryCopyTo(bytes))
-        {
-            throw Truncated("a Guid");
-        }
-
-        _reader.Advance(16);
-        return new Guid(bytes);
-    }
-
-    /// <summary>Reads a length prefix written as varint (n + 1), checking it against the bytes left. Returns -1 for null.</summary>
-    public int ReadLengthPrefix(string what, int minBytesPerItem = 1)
-    {
-        uint raw = ReadVarUInt32();
-        if (raw == 0)
-        {
-            return -1;
-        }
-
-        long length = raw - 1L;
-        if (length * Math.Max(1, minBytesPerItem) > _reader.Remaining || length > Array.MaxLength)
-        {
-            throw new WireFormatException($"Declared {what} length {length} exceeds the {_reader.Remaining} bytes remaining.");
-        }
-
-        return (int)length;
-    }
-
-    /// <summary>Reads a count (plain varint) and checks it is plausible for the bytes left.</summary>
-    public int ReadCount(string what, int minBytesPerItem = 1)
-    {
-        uint count = ReadVarUInt32();
-        if (count > 0 && ((long)count * Math.Max(1, minBytesPerItem) > _reader.Remaining || count > Array.MaxLength))
-        {
-            throw new WireFormatException($"Declared {what} count {count} exceeds the {_reader.Remaining} bytes remaining.");
-        }
-
-        return (int)count;
-    }
-
-    /// <summary>Reads a string written by <see cref="WireWriter.WriteString"/>.</summary>
-    public string? ReadString()
-    {
-        int length = ReadLengthPrefix("string");
-        if (length < 0)
-        {
-            return null;
-        }
-
-        if (length == 0)
-        {
-            return string.Empty;
-        }
-
-        ReadOnlySpan<byte> unread = _reader.UnreadSpan;
-        string result;
-        try
-        {
-            if (unread.Length >= length)
-            {
-                result = Utf8.GetString(unread[..length]);
-            }
-            else
-            {
-                byte[] rented = ArrayPool<byte>.Shared.Rent(length);
-                try
-                {
-                    _reader.TryCopyTo(rented.AsSpan(0, length));
-                    result = Utf8.GetString(rented.AsSpan(0, length));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
-            }
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new WireFormatException("A string is not valid UTF-8.", ex);
-        }
-
-        _reader.Advance(length);
-        return result;
-    }
-
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>Reads a byte array written by <see cref="WireWriter.WriteBytes(byte[])"/>.</summary>
-    public byte[]? ReadBytes()
-    {
-        int length = ReadLengthPrefix("byte array");
-        if (length < 0)
-        {
-            return null;
-        }
-
-        byte[] result = length == 0 ? Array.Empty<byte>() : new byte[length];
-        ReadRaw(result);
-        return result;
-    }
-
-    /// <summary>Fills <paramref name="destination"/> with the next bytes.</summary>
-    public void ReadRaw(scoped Span<byte> destination)
-    {
-        if (!_reader.TryCopyTo(destination))
-        {
-            throw Truncated("raw bytes");
-        }
-
-        _reader.Advance(destination.Length);
-    }
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooDeep(int maxDepth) =>
+        throw new WireFormatException($"Object nesting deeper than {maxDepth} levels.");
 
     /// <summary>Skips <paramref name="count"/> bytes.</summary>
     public void Skip(long count)
     {
-        if (count > _reader.Remaining)
+        if (count < 0 || count > Remaining)
         {
             throw Truncated("skipped bytes");
         }
 
-        _reader.Advance(count);
+        while (count > _span.Length - _pos)
+        {
+            count -= _span.Length - _pos;
+            _pos = _span.Length;
+            if (!NextSegment())
+            {
+                throw Truncated("skipped bytes");
+            }
+        }
+
+        _pos += (int)count;
     }
 
     /// <summary>
@@ -294,39 +138,57 @@ public ref struct WireReader
     /// </summary>
     public WireObjectScope BeginObject(out int memberCount)
     {
-        if (++_depth > Context.MaxDepth)
+        if (++_depth > _maxDepth)
         {
-            throw new WireFormatException($"Object nesting deeper than {Context.MaxDepth} levels.");
+            ThrowTooDeep(_maxDepth);
         }
 
         int length = ReadInt32();
-        if (length < 0 || length > _reader.Remaining)
+        long remaining = Remaining;
+        if ((ulong)(uint)length > (ulong)remaining)
         {
-            throw new WireFormatException($"Object length {length} exceeds the {_reader.Remaining} bytes remaining.");
+            ThrowObjectTooLong(length, remaining);
         }
 
-        long start = _reader.Consumed;
+        long end = Consumed + length;
         uint members = ReadVarUInt32();
         if (members > int.MaxValue)
         {
-            throw new WireFormatException($"An object's member count {members} is out of range.");
+            ThrowMemberCount(members);
         }
 
         memberCount = (int)members;
-        return new WireObjectScope(start + length);
+        return new WireObjectScope(end);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverrun() => throw new WireFormatException("An object's members ran past its declared length.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowObjectTooLong(int length, long remaining) =>
+        throw new WireFormatException($"Object length {length} exceeds the {remaining} bytes remaining.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMemberCount(uint members) =>
+        throw new WireFormatException($"An object's member count {members} is out of range.");
 
     /// <summary>Ends an object, skipping members this reader does not know.</summary>
     public void EndObject(WireObjectScope scope)
     {
         _depth--;
         long end = scope.Start; // for a reader the scope holds the end position
-        if (_reader.Consumed > end)
+        long consumed = Consumed;
+        if (consumed == end)
         {
-            throw new WireFormatException("An object's members ran past its declared length.");
+            return;
         }
 
-        _reader.Advance(end - _reader.Consumed);
+        if (consumed > end)
+        {
+            ThrowOverrun();
+        }
+
+        Skip(end - consumed);
     }
 
     /// <summary>Reads a value of static type <typeparamref name="T"/> with its registered formatter.</summary>
@@ -335,9 +197,9 @@ public ref struct WireReader
     /// <summary>Reads a value written by <see cref="WireWriter.WriteObject"/>.</summary>
     public object? ReadObject()
     {
-        if (++_depth > Context.MaxDepth)
+        if (++_depth > _maxDepth)
         {
-            throw new WireFormatException($"Object nesting deeper than {Context.MaxDepth} levels.");
+            ThrowTooDeep(_maxDepth);
         }
 
         IWireFormatter? formatter = Context.Registry.ReadTypeDescriptor(ref this);
@@ -349,9 +211,9 @@ public ref struct WireReader
     /// <summary>Tracks nesting for formatters of recursive collections.</summary>
     internal void EnterNested()
     {
-        if (++_depth > Context.MaxDepth)
+        if (++_depth > _maxDepth)
         {
-            throw new WireFormatException($"Object nesting deeper than {Context.MaxDepth} levels.");
+            ThrowTooDeep(_maxDepth);
         }
     }
 

@@ -40,10 +40,25 @@ namespace People
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            string m0 = count > 0 ? reader.ReadString()! : default!;
-            int m1 = count > 1 ? reader.ReadVarInt32() : default;
-            global::System.Collections.Generic.List<string> m2 = count > 2 ? reader.Read<global::System.Collections.Generic.List<string>>() : default!;
-            string? m3 = count > 3 ? reader.ReadString() : null;
+            string m0;
+            int m1;
+            global::System.Collections.Generic.List<string> m2;
+            string? m3;
+            if (count >= 4)
+            {
+                m0 = reader.ReadString()!;
+                m1 = reader.ReadVarInt32();
+                m2 = reader.Read<global::System.Collections.Generic.List<string>>();
+                m3 = reader.ReadString();
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadString()! : default!;
+                m1 = count > 1 ? reader.ReadVarInt32() : default;
+                m2 = count > 2 ? reader.Read<global::System.Collections.Generic.List<string>>() : default!;
+                m3 = count > 3 ? reader.ReadString() : null;
+            }
+
             reader.EndObject(scope);
             return new global::People.Person()
             {

@@ -44,12 +44,31 @@ namespace Jobs
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            string m0 = count > 0 ? reader.ReadString()! : default!;
-            int m1 = count > 1 ? reader.ReadVarInt32() : (int)(3);
-            global::Jobs.Priority m2 = count > 2 ? s_formatter0.Read(ref reader) : (global::Jobs.Priority)(1);
-            double m3 = count > 3 ? reader.ReadDouble() : (double)(0.5D);
-            string? m4 = count > 4 ? reader.ReadString() : null;
-            long m5 = count > 5 ? reader.ReadVarInt64() : default;
+            string m0;
+            int m1;
+            global::Jobs.Priority m2;
+            double m3;
+            string? m4;
+            long m5;
+            if (count >= 6)
+            {
+                m0 = reader.ReadString()!;
+                m1 = reader.ReadVarInt32();
+                m2 = s_formatter0.Read(ref reader);
+                m3 = reader.ReadDouble();
+                m4 = reader.ReadString();
+                m5 = reader.ReadVarInt64();
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadString()! : default!;
+                m1 = count > 1 ? reader.ReadVarInt32() : (int)(3);
+                m2 = count > 2 ? s_formatter0.Read(ref reader) : (global::Jobs.Priority)(1);
+                m3 = count > 3 ? reader.ReadDouble() : (double)(0.5D);
+                m4 = count > 4 ? reader.ReadString() : null;
+                m5 = count > 5 ? reader.ReadVarInt64() : default;
+            }
+
             reader.EndObject(scope);
             return new global::Jobs.Job(m0, m1, m2, m3, m4)
             {

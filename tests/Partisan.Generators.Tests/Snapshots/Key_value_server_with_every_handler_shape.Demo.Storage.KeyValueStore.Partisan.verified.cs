@@ -113,8 +113,19 @@ namespace Demo.Storage
                     }
 
                     global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-                    int? m0 = count > 0 ? (reader.ReadBool() ? (int?)reader.ReadVarInt32() : null) : default;
-                    string m1 = count > 1 ? reader.ReadString()! : default!;
+                    int? m0;
+                    string m1;
+                    if (count >= 2)
+                    {
+                        m0 = (reader.ReadBool() ? (int?)reader.ReadVarInt32() : null);
+                        m1 = reader.ReadString()!;
+                    }
+                    else
+                    {
+                        m0 = count > 0 ? (reader.ReadBool() ? (int?)reader.ReadVarInt32() : null) : default;
+                        m1 = count > 1 ? reader.ReadString()! : default!;
+                    }
+
                     reader.EndObject(scope);
                     return new AllRequest(m0, m1);
                 }
@@ -269,8 +280,19 @@ namespace Demo.Storage
                     }
 
                     global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-                    string m0 = count > 0 ? reader.ReadString()! : default!;
-                    string m1 = count > 1 ? reader.ReadString()! : default!;
+                    string m0;
+                    string m1;
+                    if (count >= 2)
+                    {
+                        m0 = reader.ReadString()!;
+                        m1 = reader.ReadString()!;
+                    }
+                    else
+                    {
+                        m0 = count > 0 ? reader.ReadString()! : default!;
+                        m1 = count > 1 ? reader.ReadString()! : default!;
+                    }
+
                     reader.EndObject(scope);
                     return new PutRequest(m0, m1);
                 }

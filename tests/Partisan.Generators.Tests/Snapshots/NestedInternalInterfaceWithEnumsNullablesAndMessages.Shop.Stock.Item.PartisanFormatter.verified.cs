@@ -38,8 +38,19 @@ namespace Shop.Stock
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            string m0 = count > 0 ? reader.ReadString()! : default!;
-            int m1 = count > 1 ? reader.ReadVarInt32() : default;
+            string m0;
+            int m1;
+            if (count >= 2)
+            {
+                m0 = reader.ReadString()!;
+                m1 = reader.ReadVarInt32();
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadString()! : default!;
+                m1 = count > 1 ? reader.ReadVarInt32() : default;
+            }
+
             reader.EndObject(scope);
             return new global::Shop.Stock.Item(m0, m1);
         }

@@ -38,8 +38,19 @@ namespace Crm
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            string m0 = count > 0 ? reader.ReadString()! : default!;
-            string m1 = count > 1 ? reader.ReadString()! : default!;
+            string m0;
+            string m1;
+            if (count >= 2)
+            {
+                m0 = reader.ReadString()!;
+                m1 = reader.ReadString()!;
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadString()! : default!;
+                m1 = count > 1 ? reader.ReadString()! : default!;
+            }
+
             reader.EndObject(scope);
             return new global::Crm.Address(m0, m1);
         }

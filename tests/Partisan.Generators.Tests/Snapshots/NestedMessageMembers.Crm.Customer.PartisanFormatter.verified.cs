@@ -47,11 +47,28 @@ namespace Crm
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            global::Crm.Address m0 = count > 0 ? global::Crm.AddressPartisanFormatter.Instance.Read(ref reader)! : default!;
-            global::Crm.Address? m1 = count > 1 ? global::Crm.AddressPartisanFormatter.Instance.Read(ref reader) : null;
-            global::Crm.Money m2 = count > 2 ? global::Crm.MoneyPartisanFormatter.Instance.Read(ref reader) : default;
-            global::Crm.Money? m3 = count > 3 ? (reader.ReadBool() ? (global::Crm.Money?)global::Crm.MoneyPartisanFormatter.Instance.Read(ref reader) : null) : default;
-            global::System.Collections.Generic.List<global::Crm.Address> m4 = count > 4 ? reader.Read<global::System.Collections.Generic.List<global::Crm.Address>>() : default!;
+            global::Crm.Address m0;
+            global::Crm.Address? m1;
+            global::Crm.Money m2;
+            global::Crm.Money? m3;
+            global::System.Collections.Generic.List<global::Crm.Address> m4;
+            if (count >= 5)
+            {
+                m0 = global::Crm.AddressPartisanFormatter.Instance.Read(ref reader)!;
+                m1 = global::Crm.AddressPartisanFormatter.Instance.Read(ref reader);
+                m2 = global::Crm.MoneyPartisanFormatter.Instance.Read(ref reader);
+                m3 = (reader.ReadBool() ? (global::Crm.Money?)global::Crm.MoneyPartisanFormatter.Instance.Read(ref reader) : null);
+                m4 = reader.Read<global::System.Collections.Generic.List<global::Crm.Address>>();
+            }
+            else
+            {
+                m0 = count > 0 ? global::Crm.AddressPartisanFormatter.Instance.Read(ref reader)! : default!;
+                m1 = count > 1 ? global::Crm.AddressPartisanFormatter.Instance.Read(ref reader) : null;
+                m2 = count > 2 ? global::Crm.MoneyPartisanFormatter.Instance.Read(ref reader) : default;
+                m3 = count > 3 ? (reader.ReadBool() ? (global::Crm.Money?)global::Crm.MoneyPartisanFormatter.Instance.Read(ref reader) : null) : default;
+                m4 = count > 4 ? reader.Read<global::System.Collections.Generic.List<global::Crm.Address>>() : default!;
+            }
+
             reader.EndObject(scope);
             return new global::Crm.Customer(m0, m1, m2, m3, m4);
         }

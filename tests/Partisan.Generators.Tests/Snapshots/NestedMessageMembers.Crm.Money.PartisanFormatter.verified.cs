@@ -26,8 +26,19 @@ namespace Crm
         public override global::Crm.Money Read(ref global::Partisan.Serialization.WireReader reader)
         {
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            long m0 = count > 0 ? reader.ReadVarInt64() : default;
-            string m1 = count > 1 ? reader.ReadString()! : default!;
+            long m0;
+            string m1;
+            if (count >= 2)
+            {
+                m0 = reader.ReadVarInt64();
+                m1 = reader.ReadString()!;
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadVarInt64() : default;
+                m1 = count > 1 ? reader.ReadString()! : default!;
+            }
+
             reader.EndObject(scope);
             return new global::Crm.Money(m0, m1);
         }

@@ -27,9 +27,22 @@ namespace Geometry
         public override global::Geometry.Point Read(ref global::Partisan.Serialization.WireReader reader)
         {
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            int m0 = count > 0 ? reader.ReadVarInt32() : default;
-            int m1 = count > 1 ? reader.ReadVarInt32() : default;
-            float m2 = count > 2 ? reader.ReadSingle() : default;
+            int m0;
+            int m1;
+            float m2;
+            if (count >= 3)
+            {
+                m0 = reader.ReadVarInt32();
+                m1 = reader.ReadVarInt32();
+                m2 = reader.ReadSingle();
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadVarInt32() : default;
+                m1 = count > 1 ? reader.ReadVarInt32() : default;
+                m2 = count > 2 ? reader.ReadSingle() : default;
+            }
+
             reader.EndObject(scope);
             return new global::Geometry.Point(m0, m1, m2);
         }

@@ -48,18 +48,49 @@ namespace Shop
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            string m0 = count > 0 ? reader.ReadString()! : default!;
-            int m1 = count > 1 ? reader.ReadVarInt32() : default;
-            long m2 = count > 2 ? reader.ReadVarInt64() : default;
-            bool m3 = count > 3 ? reader.ReadBool() : default;
-            double m4 = count > 4 ? reader.ReadDouble() : default;
-            decimal m5 = count > 5 ? reader.ReadDecimal() : default;
-            byte m6 = count > 6 ? reader.ReadByte() : default;
-            global::System.Guid m7 = count > 7 ? reader.ReadGuid() : default;
-            string? m8 = count > 8 ? reader.ReadString() : null;
-            uint m9 = count > 9 ? reader.ReadVarUInt32() : default;
-            ulong m10 = count > 10 ? reader.ReadVarUInt64() : default;
-            float m11 = count > 11 ? reader.ReadSingle() : default;
+            string m0;
+            int m1;
+            long m2;
+            bool m3;
+            double m4;
+            decimal m5;
+            byte m6;
+            global::System.Guid m7;
+            string? m8;
+            uint m9;
+            ulong m10;
+            float m11;
+            if (count >= 12)
+            {
+                m0 = reader.ReadString()!;
+                m1 = reader.ReadVarInt32();
+                m2 = reader.ReadVarInt64();
+                m3 = reader.ReadBool();
+                m4 = reader.ReadDouble();
+                m5 = reader.ReadDecimal();
+                m6 = reader.ReadByte();
+                m7 = reader.ReadGuid();
+                m8 = reader.ReadString();
+                m9 = reader.ReadVarUInt32();
+                m10 = reader.ReadVarUInt64();
+                m11 = reader.ReadSingle();
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadString()! : default!;
+                m1 = count > 1 ? reader.ReadVarInt32() : default;
+                m2 = count > 2 ? reader.ReadVarInt64() : default;
+                m3 = count > 3 ? reader.ReadBool() : default;
+                m4 = count > 4 ? reader.ReadDouble() : default;
+                m5 = count > 5 ? reader.ReadDecimal() : default;
+                m6 = count > 6 ? reader.ReadByte() : default;
+                m7 = count > 7 ? reader.ReadGuid() : default;
+                m8 = count > 8 ? reader.ReadString() : null;
+                m9 = count > 9 ? reader.ReadVarUInt32() : default;
+                m10 = count > 10 ? reader.ReadVarUInt64() : default;
+                m11 = count > 11 ? reader.ReadSingle() : default;
+            }
+
             reader.EndObject(scope);
             return new global::Shop.AddItem(m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11);
         }

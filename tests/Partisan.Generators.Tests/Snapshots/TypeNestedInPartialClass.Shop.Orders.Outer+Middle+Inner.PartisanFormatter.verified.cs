@@ -38,8 +38,19 @@ namespace Shop.Orders
             }
 
             global::Partisan.Serialization.WireObjectScope scope = reader.BeginObject(out int count);
-            int m0 = count > 0 ? reader.ReadVarInt32() : default;
-            global::Shop.Orders.Outer.Middle.Inner? m1 = count > 1 ? global::Shop.Orders.Outer_Middle_InnerPartisanFormatter.Instance.Read(ref reader) : null;
+            int m0;
+            global::Shop.Orders.Outer.Middle.Inner? m1;
+            if (count >= 2)
+            {
+                m0 = reader.ReadVarInt32();
+                m1 = global::Shop.Orders.Outer_Middle_InnerPartisanFormatter.Instance.Read(ref reader);
+            }
+            else
+            {
+                m0 = count > 0 ? reader.ReadVarInt32() : default;
+                m1 = count > 1 ? global::Shop.Orders.Outer_Middle_InnerPartisanFormatter.Instance.Read(ref reader) : null;
+            }
+
             reader.EndObject(scope);
             return new global::Shop.Orders.Outer.Middle.Inner(m0, m1);
         }
