@@ -261,7 +261,9 @@ public ref struct WireReader
             return null;
         }
 
-        byte[] result = length == 0 ? Array.Empty<byte>() : new byte[length];
+        // Every byte is overwritten at once (or the array is dropped when the input is short), so it need not be zeroed
+        // first: for a large payload that is a pass over megabytes the reader loop no longer makes.
+        byte[] result = length == 0 ? Array.Empty<byte>() : GC.AllocateUninitializedArray<byte>(length);
         ReadRaw(result);
         return result;
     }
