@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Partisan.Tests.Overlays;
 using Partisan.Tests.Support;
 using Partisan.Tests.Transport;
 using Partisan.Transport;
@@ -257,6 +258,43 @@ public class FragmentationTests
             expected[1] = received[1];
             Assert.Equal(expected, received);
         }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Large_relayed_messages_arrive_whole_and_in_each_sender_order_whatever_the_destination_speaks(int destinationVersion)
+    {
+        await using var nodes = new TestNodes();
+        static void Line(PartisanOptions o) => o.Overlay = () => new LineOverlay();
+        PartisanNode origin = await nodes.StartAsync("la", Line);
+        PartisanNode middle = await nodes.StartAsync("lb", Line);
+        PartisanNode end = await nodes.StartAsync("lc", o => { Line(o); o.ProtocolVersions = new ProtocolVersions(1, destinationVersion); });
+        await origin.JoinAsync(middle.ListenAddresses[0]);
+        await end.JoinAsync(middle.ListenAddresses[0]);
+        PartisanNode[] line = [origin, middle, end];
+        await Eventually.True(() => line.All(n => n.Members().Count == 3), "every node knows every member");
+        await Eventually.True(() => middle.IsConnected(origin.Name) && middle.IsConnected(end.Name) && !origin.IsConnected(end.Name), "a line");
+        await Eventually.True(() => origin.IsReachable(end.Name), "the origin reaches the end by relay");
+        var probe = Probe.Start(end, "inbox");
+        var inbox = ProcessRef.ForName("inbox", end.Name);
+        var a = new Sender(origin);
+        var b = new Sender(origin);
+        byte[] large = Payload(1024 * 1024, 11);
+
+        Assert.True(await a.SendAsync(inbox, large));
+        Assert.True(await b.SendAsync(inbox, "b"));
+        Assert.True(await a.SendAsync(inbox, "a after"));
+        var received = new List<object>();
+        for (int i = 0; i < 3; i++)
+        {
+            received.Add(await probe.NextAsync());
+        }
+
+        Assert.Equal(large, Assert.Single(received, m => m is byte[]));
+        Assert.Contains("b", received);
+        Assert.True(received.FindIndex(m => m is byte[]) < received.IndexOf("a after"));
+        Assert.All(middle.ConnectionManager.OpenConnections(), c => Assert.False(c.IsClosed, $"{c} closed"));
     }
 
     public static TheoryData<string> MalformedInputs => new() { "unknown message", "overrun", "out of sequence", "too many open", "inner frame type", "version 2 connection" };
