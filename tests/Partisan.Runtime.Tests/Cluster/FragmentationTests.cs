@@ -199,6 +199,63 @@ public class FragmentationTests
     }
 
     [Fact]
+    public async Task A_connection_replaced_in_the_middle_of_a_fragmented_message_finishes_it_and_its_successor_sends_the_rest()
+    {
+        await using var nodes = new TestNodes();
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        var probe = Probe.Start(higher);
+        var a = new Sender(lower);
+        var b = new Sender(lower);
+        byte[] first = Payload(1024 * 1024, 12);
+        byte[] second = Payload(1024 * 1024, 13);
+        var old = lower.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == higher.Name && c.ChannelName == ChannelOptions.DefaultName);
+        TaskCompletionSource release = faults.HoldNextFlush(minBytes: 64 * 1024);
+
+        Assert.True(await a.SendAsync(probe.Pid, first));
+        await Eventually.True(() => Volatile.Read(ref faults.FlushesHeld) == 1, "the writer is held flushing the first message's first fragments");
+        Assert.True(await b.SendAsync(probe.Pid, second)); // queued: the old writer takes nothing more once replaced
+        Assert.True(await a.SendAsync(probe.Pid, "a after"));
+        await lower.ConnectionManager.RedialForTestAsync(higher.Name, ChannelOptions.DefaultName, 0);
+        await Eventually.True(() => old.IsRetiring, "the old connection is replaced");
+        release.SetResult();
+
+        var received = new List<object>();
+        for (int i = 0; i < 3; i++)
+        {
+            received.Add(await probe.NextAsync());
+        }
+
+        await Eventually.Within(old.Completion, "the old connection ends after its goodbye");
+        Assert.False(probe.TryNext(out _));
+        byte[][] larges = received.OfType<byte[]>().ToArray();
+        Assert.Equal(2, larges.Length);
+        Assert.Contains(larges, m => m.AsSpan().SequenceEqual(first));
+        Assert.Contains(larges, m => m.AsSpan().SequenceEqual(second));
+        int firstAt = received.FindIndex(m => m is byte[] bytes && bytes.AsSpan().SequenceEqual(first));
+        Assert.True(firstAt < received.IndexOf("a after"));
+    }
+
+    [Fact]
+    public async Task A_goodbye_queued_behind_a_fragmented_message_goes_out_after_it()
+    {
+        await using var nodes = new TestNodes();
+        (PartisanNode lower, PartisanNode higher, FaultyTransport faults) = await PairAsync(nodes);
+        var probe = Probe.Start(higher);
+        var sender = new Sender(lower);
+        byte[] large = Payload(1024 * 1024, 14);
+        var old = lower.ConnectionManager.OpenConnections().Single(c => c.Peer.Name == higher.Name && c.ChannelName == ChannelOptions.DefaultName);
+        TaskCompletionSource release = faults.HoldNextFlush(minBytes: 64 * 1024);
+
+        Assert.True(await sender.SendAsync(probe.Pid, large));
+        await Eventually.True(() => Volatile.Read(ref faults.FlushesHeld) == 1, "the writer is held flushing the large message's first fragments");
+        old.CloseGracefully();
+        release.SetResult();
+
+        Assert.Equal(large, await probe.NextAsync<byte[]>());
+        await Eventually.Within(old.Completion, "the connection closes after its goodbye");
+    }
+
+    [Fact]
     public async Task Large_messages_reach_a_version_2_peer_whole_and_arrive_intact_both_ways()
     {
         await using var nodes = new TestNodes();
