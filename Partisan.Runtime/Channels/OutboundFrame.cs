@@ -40,6 +40,21 @@ internal sealed class OutboundFrame
     /// </summary>
     public long SupersedeKey { get; set; }
 
+    /// <summary><see cref="Sender"/> of a frame that must follow everything queued before it (a <c>Down</c>, an exit signal).</summary>
+    public const long AfterAll = -1;
+
+    /// <summary>
+    /// Whose order the frame keeps (docs/delivery.md, "Order"): the local id of the process that sent it; 0 when no process
+    /// did (code outside processes, relayed frames, acknowledgements: one order among themselves); or
+    /// <see cref="AfterAll"/> for the node's signals about processes, which follow every frame queued before them. A
+    /// connection's writer lets a frame overtake an earlier one only when their senders differ and the later is not
+    /// <see cref="AfterAll"/>.
+    /// </summary>
+    public long Sender { get; set; }
+
+    /// <summary>When the writer took it (the writer's own count), so frames it held back go back to the queue in order.</summary>
+    public long TakenAt { get; set; }
+
     /// <summary>True for the frame that ends a connection gracefully once everything before it is written.</summary>
     public bool IsGoodbye { get; set; }
 
@@ -92,6 +107,8 @@ internal sealed class OutboundFrame
         frame.Body.Reset();
         frame.Key = 0;
         frame.SupersedeKey = 0;
+        frame.Sender = 0;
+        frame.TakenAt = 0;
         frame.IsGoodbye = false;
         frame.ExtensionsAt = 0;
         frame.ExtensionsLength = 0;

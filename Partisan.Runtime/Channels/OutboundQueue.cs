@@ -53,6 +53,22 @@ internal class OutboundQueue
         return true;
     }
 
+    /// <summary>
+    /// Counts <paramref name="bytes"/> a writer took but holds back (a large frame going out in fragments, or a frame
+    /// waiting behind one) as still pending, so the byte limit bounds them too.
+    /// </summary>
+    public void Hold(long bytes) => Interlocked.Add(ref _pendingBytes, bytes);
+
+    /// <summary>Stops counting <paramref name="bytes"/> of held frames (written, or about to be put back).</summary>
+    public void Release(long bytes)
+    {
+        long pending = Interlocked.Add(ref _pendingBytes, -bytes);
+        if (_spaceWaiter is not null && pending <= _backPressureBytes / 2)
+        {
+            Interlocked.Exchange(ref _spaceWaiter, null)?.TrySetResult();
+        }
+    }
+
     /// <summary>Adds a frame that ignores the byte limit (control frames, goodbye).</summary>
     public void EnqueueUnbounded(OutboundFrame frame)
     {

@@ -120,7 +120,7 @@ internal sealed partial class ConnectionManager
             return (null, (HandshakeFailure.Duplicate, "this node is dialing the same slot and has the lower name"));
         }
 
-        var connection = new PeerConnection(transport, initiator, slot, outbound: false, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, request.Version, request.Keys) { Faults = Faults };
+        var connection = new PeerConnection(transport, initiator, slot, outbound: false, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, request.Version, request.Keys, _options.EffectiveFragmentSize) { Faults = Faults };
         slot.Current = connection; // reserved until the welcome is sent
         if (replaced is not null)
         {

@@ -263,7 +263,7 @@ internal sealed partial class ConnectionManager
     private void Register(PeerConnectionSet set, ConnectionSlot slot, ITransportConnection transport, HandshakeResult handshake, PeerConnection? replaced)
     {
         NodeSpec peer = handshake.Peer;
-        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version, handshake.Keys) { Faults = Faults };
+        var connection = new PeerConnection(transport, peer, slot, outbound: true, this, _inbound, _codec, _metrics, _logger, _time, _options.KeepAlive, _options.MaxFrameSize, Self, handshake.Version, handshake.Keys, _options.EffectiveFragmentSize) { Faults = Faults };
         slot.Current = connection;
         slot.Backoff = TimeSpan.Zero;
         _generations[connection] = set.Generation;

@@ -19,7 +19,11 @@ internal sealed partial class PeerConnection
         OutboundQueue queue = Slot.Queue;
         CancellationToken ct = _stop.Token;
         var batch = new List<OutboundFrame>();
+        // Only toward a peer that reassembles (protocol version 3): an older peer gets every frame whole, as before.
+        WriterBacklog? backlog = _fragmentSize > 0 ? new WriterBacklog(_fragmentSize) : null;
+        long taken = 0;
         bool flushing = false;
+        bool goodbyeQueued = false; // a goodbye was taken while frames were held: it goes out once they are written
         try
         {
             if (predecessor is not null)
@@ -31,6 +35,7 @@ internal sealed partial class PeerConnection
             {
                 long messages = 0;
                 long bytes = 0;
+                long held = 0;
                 bool goodbye = false;
                 while (bytes < MaxBatchBytes && _priority.TryDequeue(out OutboundFrame? control))
                 {
@@ -38,13 +43,19 @@ internal sealed partial class PeerConnection
                     OutboundFrame.Return(control);
                 }
 
-                if (_retiring)
+                bool holding = backlog is { IsEmpty: false };
+                bool retiring = _retiring; // read once: the writer acts on one view of it per batch
+
+                // Retiring, a frame partly on the wire is finished first (the peer has its beginning); the rest goes back
+                // to the queue for the successor. A queued goodbye waits for everything held, as it waits for what was
+                // queued before it.
+                if ((retiring && !(holding && backlog!.HasCommitted)) || (goodbyeQueued && !holding))
                 {
                     bytes += WriteGoodbye(output) + FrameCodec.HeaderSize;
                     goodbye = true;
                 }
 
-                while (!goodbye && bytes < MaxBatchBytes && queue.TryTake(out OutboundFrame frame))
+                while (!goodbye && !retiring && !goodbyeQueued && bytes < MaxBatchBytes && queue.TryTake(out OutboundFrame frame))
                 {
                     if (ReferenceEquals(frame, OutboundFrame.Wake))
                     {
@@ -61,29 +72,58 @@ internal sealed partial class PeerConnection
 
                         if (fate == FrameFate.Duplicate)
                         {
-                            bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;
+                            bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize; // whole, even when large: a peer reads both forms
                         }
                     }
 
-                    bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;
                     if (frame.IsGoodbye)
                     {
-                        goodbye = true;
                         OutboundFrame.Return(frame);
+                        if (backlog is { IsEmpty: false })
+                        {
+                            goodbyeQueued = true;
+                            break;
+                        }
+
+                        bytes += WriteGoodbye(output) + FrameCodec.HeaderSize;
+                        goodbye = true;
                         break;
                     }
 
+                    frame.TakenAt = ++taken;
+                    if (backlog is not null && backlog.MustHold(frame))
+                    {
+                        backlog.Hold(frame);
+                        queue.Hold(frame.Length);
+                        continue;
+                    }
+
+                    bytes += WriteFrame(output, frame) + FrameCodec.HeaderSize;
                     messages++;
                     batch.Add(frame);
+                }
+
+                if (!goodbye && backlog is { IsEmpty: false })
+                {
+                    int before = batch.Count;
+                    held = backlog.WriteReady(_record is null ? output : (IBufferWriter<byte>)_record, MaxBatchBytes - bytes, committedOnly: retiring, batch, out long released);
+                    bytes += held;
+                    messages += batch.Count - before;
+                    if (released > 0)
+                    {
+                        queue.Release(released);
+                    }
                 }
 
                 if (bytes > 0)
                 {
                     // Once its flush has started, any part of a batch may have reached the peer: if the flush then fails, the
                     // batch must not go back to the queue, or the next connection delivers that part twice (a kill under a
-                    // stream duplicated 1,934 messages). Only a batch whose flush never started goes back.
+                    // stream duplicated 1,934 messages). Only a batch whose flush never started goes back. The same holds
+                    // for a fragmented frame: once one of its fragments was in a flush that started, it is finished or lost.
                     ct.ThrowIfCancellationRequested();
                     SealRecord(output);
+                    backlog?.Commit();
                     flushing = true;
                     FlushResult flush = await output.FlushAsync(ct).ConfigureAwait(false);
                     if (flush.IsCompleted || flush.IsCanceled)
@@ -93,7 +133,7 @@ internal sealed partial class PeerConnection
 
                     flushing = false;
                     ReturnAll(batch);
-                    if (messages > 0)
+                    if (messages > 0 || held > 0)
                     {
                         CountSent(messages, bytes);
                     }
@@ -115,7 +155,7 @@ internal sealed partial class PeerConnection
 
                 // Waiting without a token lets the queue reuse one wait instead of allocating one each time the writer goes
                 // idle (once a message under ping-pong). Close cancels, then wakes the queue: a wake taken above came after a
-                // cancel this check sees, and one not yet taken ends the wait.
+                // cancel this check sees, and one not yet taken ends the wait. (Nothing is held here: a backlog always writes.)
                 if (ct.IsCancellationRequested || !await queue.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     return;
@@ -140,11 +180,16 @@ internal sealed partial class PeerConnection
             {
                 ReturnAll(batch); // in flight when the connection died: delivered or lost, never sent twice
             }
-            else
+
+            if (backlog is { IsEmpty: false })
             {
-                queue.PutBack(batch);
+                // Held frames none of whose bytes was in a flush go back with the batch, in the order they were taken; one
+                // partly on the wire is lost with the connection (the peer drops its incomplete reassembly).
+                backlog.Abandon(batch, out long released);
+                queue.Release(released);
             }
 
+            queue.PutBack(batch);
             _writerDone.TrySetResult();
         }
     }

@@ -43,6 +43,8 @@ internal sealed partial class PeerConnection
     private readonly FrameSealer? _sealer;
     private readonly FrameOpener? _opener;
     private readonly WireBuffer? _record; // the batch being written, when frames are protected
+    private readonly int _fragmentSize; // 0: frames go out whole (a peer older than version 3)
+    private readonly FragmentReassembler? _reassembler;
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<OutboundFrame> _priority = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,7 +72,8 @@ internal sealed partial class PeerConnection
         int maxFrameSize,
         NodeName self,
         int protocolVersion,
-        FrameKeys? keys = null)
+        FrameKeys? keys = null,
+        int fragmentSize = 0)
     {
         _transport = transport;
         Peer = peer;
@@ -88,6 +91,12 @@ internal sealed partial class PeerConnection
         ProtocolVersion = protocolVersion;
         _allowedFlags = MessageCodec.FlagsFor(protocolVersion);
         _writesExtensions = protocolVersion >= ProtocolVersions.Extensions;
+        if (protocolVersion >= ProtocolVersions.Fragments)
+        {
+            _fragmentSize = fragmentSize;
+            _reassembler = new FragmentReassembler(maxFrameSize);
+        }
+
         if (keys is not null)
         {
             Protection = keys.Mode;
@@ -359,6 +368,7 @@ internal sealed partial class PeerConnection
         }
         finally
         {
+            _reassembler?.Reset(); // a message cut short by the connection's end is dropped, never delivered in part
             _readerDone.TrySetResult();
         }
     }
@@ -452,8 +462,38 @@ internal sealed partial class PeerConnection
             case FrameType.Goodbye:
                 Interlocked.CompareExchange(ref _closeReason, PeerClosed, null);
                 return false;
+            case FrameType.Fragment when _reassembler is not null:
+                return Reassemble(ref reader);
             default:
                 throw new ProtocolException($"Unexpected frame type {(byte)type}.");
+        }
+    }
+
+    /// <summary>
+    /// Adds a fragment to its message; when it completes one, handles the whole body as a frame read from the wire (fault
+    /// injection sees it once, as one frame) from the pooled reassembly buffer, given back after.
+    /// </summary>
+    private bool Reassemble(ref WireReader reader)
+    {
+        if (_reassembler!.Add(ref reader) is not { } complete)
+        {
+            return false;
+        }
+
+        try
+        {
+            ReadOnlySequence<byte> body = complete.Body;
+            byte inner = body.FirstSpan[0];
+            if (inner is not ((byte)FrameType.Message or (byte)FrameType.Control or (byte)FrameType.Relay))
+            {
+                throw new ProtocolException($"A reassembled message holds a frame of type {inner}; only Message, Control and Relay frames are fragmented.");
+            }
+
+            return Dispatch(body);
+        }
+        finally
+        {
+            _reassembler.Release(complete);
         }
     }
 

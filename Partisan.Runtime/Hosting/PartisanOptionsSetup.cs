@@ -44,6 +44,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             [nameof(PartisanOptions.Tags)] = (s, o, r) => ReadList(s, o.Tags, r, "a tag"),
             [nameof(PartisanOptions.Channels)] = ReadChannels,
             [nameof(PartisanOptions.MaxFrameSize)] = (s, o, r) => ReadInt32(s, r, v => o.MaxFrameSize = v),
+            [nameof(PartisanOptions.FragmentSize)] = (s, o, r) => ReadInt32(s, r, v => o.FragmentSize = v),
             [nameof(PartisanOptions.CompressionThreshold)] = (s, o, r) => ReadInt32(s, r, v => o.CompressionThreshold = v),
             [nameof(PartisanOptions.MaxPendingBytesPerConnection)] = (s, o, r) => ReadInt64(s, r, v => o.MaxPendingBytesPerConnection = v),
             [nameof(PartisanOptions.BackPressureBytesPerConnection)] = (s, o, r) => ReadInt64(s, r, v => o.BackPressureBytesPerConnection = v),

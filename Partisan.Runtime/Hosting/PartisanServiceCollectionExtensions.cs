@@ -45,7 +45,7 @@ public static class PartisanServiceCollectionExtensions
     ///   "ListenAddresses": [ "0.0.0.0:9000" ],
     ///   "Seeds": [ "10.0.0.1:9000", "10.0.0.2:9000" ],
     ///   "Channels": [ { "Name": "rpc", "Parallelism": 4, "Monotonic": false, "Compression": "Deflate" } ],
-    ///   "MaxFrameSize": 67108864, "CompressionThreshold": 512, "MaxPendingBytesPerConnection": 268435456,
+    ///   "MaxFrameSize": 67108864, "FragmentSize": 65536, "CompressionThreshold": 512, "MaxPendingBytesPerConnection": 268435456,
     ///   "GossipInterval": "00:00:01", "ConnectTimeout": "00:00:03", "HandshakeTimeout": "00:00:05",
     ///   "ReconnectMinDelay": "00:00:00.100", "ReconnectMaxDelay": "00:00:05",
     ///   "KeepAlive": { "Enabled": true, "IdleTimeout": "00:00:05", "Interval": "00:00:02", "MaxAttempts": 3 },

@@ -22,7 +22,7 @@ public sealed partial class PartisanNode
         }
 
         _acks = new AckOutbox(_router, options.Delivery, TimeProvider, Metrics, _logger, IsMember) { Faults = _faults };
-        _ackStage = new AckStage(_acks, new AckReceiver(), (to, ack, key) => _router.SendControl(to, ack, ChannelOptions.DefaultName, key), _channels, Metrics, _logger);
+        _ackStage = new AckStage(_acks, new AckReceiver(), (to, ack, key) => _router.SendControl(to, ack, ChannelOptions.DefaultName, key, sender: 0), _channels, Metrics, _logger);
 
         // No cost when unused: inbound, the stage sees only messages that carry the acknowledgement fields; outbound, it
         // is installed when a channel asks for acknowledgements, or else on the first message that does.

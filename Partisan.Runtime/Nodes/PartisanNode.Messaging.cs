@@ -101,7 +101,7 @@ public sealed partial class PartisanNode
     public Ref MakeRef() => new(Name, Interlocked.Increment(ref _nextRef));
 
     internal void SendCallControl(NodeName node, object message, long key) =>
-        _router.SendControl(node, message, ChannelOptions.DefaultName, key);
+        _router.SendControl(node, message, ChannelOptions.DefaultName, key, CurrentSenderId);
 
     internal bool SendControl(NodeName node, object message, Pid watcher) =>
         _router.SendControl(node, message, ChannelOptions.DefaultName, PartitionHash.Of(watcher));

@@ -200,6 +200,12 @@ public sealed partial class PartisanNode : IAsyncDisposable
         ? context.Self
         : throw new InvalidOperationException("Self is only defined inside a process of this node (spawned with Spawn).");
 
+    /// <summary>
+    /// The local id of the process whose code is running (on any node of this OS process), or 0 outside processes: what a
+    /// connection's writer keeps each sender's frames in order by (<see cref="Channels.OutboundFrame.Sender"/>).
+    /// </summary>
+    internal static long CurrentSenderId => CurrentProcess.Value is { } context ? context.Self.Id : 0;
+
     /// <summary>Starts listening and joins the configured seeds' cluster is left to the caller (or the hosted service).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

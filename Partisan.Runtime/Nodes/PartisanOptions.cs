@@ -39,6 +39,17 @@ public sealed class PartisanOptions
     /// <summary>The largest frame accepted or sent, in bytes (default 64 MiB). Larger messages fail at the sender; larger frames close the connection.</summary>
     public int MaxFrameSize { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Frames longer than this many bytes go out in fragments of this size (default 64 KiB; 4 KiB to 1 MiB; with a smaller
+    /// <see cref="MaxFrameSize"/>, 32 bytes less than it), so smaller messages of other processes on the same connection go out between
+    /// them instead of waiting for a whole large message (docs/wire.md, "Fragments"). Only toward peers of protocol
+    /// version 3; older peers get whole frames.
+    /// </summary>
+    public int FragmentSize { get; set; } = 64 * 1024;
+
+    /// <summary>The fragment size used: <see cref="FragmentSize"/>, less when a fragment with its header would not fit in <see cref="MaxFrameSize"/>.</summary>
+    internal int EffectiveFragmentSize => Math.Min(FragmentSize, MaxFrameSize - 32);
+
     /// <summary>Messages at least this large (serialized) are compressed on channels with compression.</summary>
     public int CompressionThreshold { get; set; } = 512;
 
@@ -246,6 +257,11 @@ public sealed class PartisanOptions
         if (MaxFrameSize is < 1024 or > 1024 * 1024 * 1024)
         {
             errors.Add($"MaxFrameSize must be between 1 KiB and 1 GiB, not {MaxFrameSize}.");
+        }
+
+        if (FragmentSize is < 4 * 1024 or > 1024 * 1024)
+        {
+            errors.Add($"FragmentSize must be between 4 KiB and 1 MiB, not {FragmentSize}.");
         }
 
         if (CompressionThreshold < 0)

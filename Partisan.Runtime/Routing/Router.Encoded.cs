@@ -59,7 +59,7 @@ internal sealed partial class Router
             return false;
         }
 
-        OutboundFrame frame = Begin(route, key);
+        OutboundFrame frame = Begin(route, key, PartisanNode.CurrentSenderId);
         int at = (int)frame.Body.WrittenCount;
         frame.Body.Write(body);
         if (extensionsLength > 0)

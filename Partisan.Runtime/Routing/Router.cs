@@ -84,7 +84,11 @@ internal sealed partial class Router
         return null;
     }
 
-    private OutboundFrame Begin(in Route route, long key)
+    /// <summary>
+    /// Rents the frame and writes the relay header when the route is a relay. <paramref name="sender"/> is whose order the
+    /// frame keeps on its connection (<see cref="OutboundFrame.Sender"/>).
+    /// </summary>
+    private OutboundFrame Begin(in Route route, long key, long sender)
     {
         OutboundFrame frame = OutboundFrame.Rent();
         if (route.RelayTo is { } destination)
@@ -95,6 +99,7 @@ internal sealed partial class Router
         }
 
         frame.Key = key;
+        frame.Sender = sender;
         return frame;
     }
 
@@ -178,7 +183,7 @@ internal sealed partial class Router
             return failure == "unknown_channel" ? throw UnknownChannel(channel) : DroppedFrame(failure);
         }
 
-        OutboundFrame frame = Begin(route, key);
+        OutboundFrame frame = Begin(route, key, PartisanNode.CurrentSenderId);
         try
         {
             _codec.EncodeMessage(frame, target, message, route.Channel.Compression, extensions);
@@ -257,8 +262,14 @@ internal sealed partial class Router
     /// <paramref name="key"/> picks. Control messages (monitors, calls' replies) are never refused for room: they
     /// ignore the queue's byte limit, except on a monotonic channel.
     /// </summary>
-    public bool SendControl(NodeName node, object message, string channel, long key) =>
-        PrepareControl(node, message, channel, key, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: slot!.Channel.Monotonic);
+    /// <remarks>
+    /// <paramref name="sender"/> is whose order the frame keeps (<see cref="OutboundFrame.Sender"/>): by default
+    /// <see cref="OutboundFrame.AfterAll"/>, so a monitor notice or exit signal follows every frame queued before it on the
+    /// connection and a <c>Down</c> never overtakes what its target sent; a call's reply is its server process's own (it
+    /// must not wait for other processes' large messages); an acknowledgement is no process's (0).
+    /// </remarks>
+    public bool SendControl(NodeName node, object message, string channel, long key, long sender = OutboundFrame.AfterAll) =>
+        PrepareControl(node, message, channel, key, sender, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: slot!.Channel.Monotonic);
 
     /// <summary>
     /// Sends an overlay's message on the membership channel, within the queue's byte limit (an overlay tolerates loss
@@ -267,7 +278,7 @@ internal sealed partial class Router
     /// </summary>
     public bool SendOverlay(NodeName node, object message, long supersedeKey)
     {
-        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, out ConnectionSlot? slot) is not { } frame)
+        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, 0, out ConnectionSlot? slot) is not { } frame)
         {
             return false;
         }
@@ -282,9 +293,9 @@ internal sealed partial class Router
     /// Relayed like any frame when <paramref name="node"/> is reached through a next hop.
     /// </summary>
     public bool SendControlBounded(NodeName node, object message, string channel) =>
-        PrepareControl(node, message, channel, 0, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: true);
+        PrepareControl(node, message, channel, 0, 0, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: true);
 
-    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, out ConnectionSlot? slot)
+    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, long sender, out ConnectionSlot? slot)
     {
         if (TryRoute(node, channel, key, out Route route) is not null)
         {
@@ -292,7 +303,7 @@ internal sealed partial class Router
             return null;
         }
 
-        OutboundFrame frame = Begin(route, key);
+        OutboundFrame frame = Begin(route, key, sender);
         try
         {
             _codec.EncodeControl(frame, message);

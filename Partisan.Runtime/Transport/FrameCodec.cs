@@ -84,6 +84,58 @@ internal static class FrameCodec
         return (int)total;
     }
 
+    /// <summary>
+    /// Writes one fragment frame of <paramref name="body"/> (a whole frame body, type byte first): the
+    /// <paramref name="count"/> bytes from <paramref name="from"/>, as piece <paramref name="index"/> of message
+    /// <paramref name="id"/>; the first piece also carries the body's total length (docs/wire.md, "Fragments").
+    /// Returns the fragment frame's body length.
+    /// </summary>
+    public static int WriteFragment(IBufferWriter<byte> output, WireBuffer body, uint id, uint index, long from, int count)
+    {
+        uint total = checked((uint)body.WrittenCount);
+        int header = 1 + VarSize(id) + VarSize(index) + (index == 0 ? VarSize(total) : 0);
+        int length = header + count;
+        Span<byte> span = output.GetSpan(HeaderSize + header);
+        BinaryPrimitives.WriteUInt32BigEndian(span, checked((uint)length));
+        span[HeaderSize] = (byte)FrameType.Fragment;
+        int at = HeaderSize + 1;
+        at += WriteVar(span[at..], id);
+        at += WriteVar(span[at..], index);
+        if (index == 0)
+        {
+            at += WriteVar(span[at..], total);
+        }
+
+        output.Advance(at);
+        CopyRange(output, body, from, from + count);
+        return length;
+    }
+
+    private static int VarSize(uint value)
+    {
+        int size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+
+        return size;
+    }
+
+    private static int WriteVar(Span<byte> span, uint value)
+    {
+        int i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        return i;
+    }
+
     private static void CopyRange(IBufferWriter<byte> output, WireBuffer body, long from, long to)
     {
         long start = 0;

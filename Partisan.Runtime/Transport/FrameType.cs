@@ -14,6 +14,9 @@ internal enum FrameType : byte
     Pong = 13,
     Goodbye = 14,
     Relay = 15,
+
+    /// <summary>A piece of a larger Message, Control or Relay frame (protocol version 3; docs/wire.md, "Fragments").</summary>
+    Fragment = 16,
 }
 
 /// <summary>Flags byte of a <see cref="FrameType.Message"/> frame.</summary>

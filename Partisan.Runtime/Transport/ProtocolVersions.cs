@@ -14,19 +14,25 @@ internal readonly record struct ProtocolVersions(int Min, int Max)
     /// <summary>Version 2: optional header fields in message frames (<see cref="MessageFlags.HasExtensions"/>).</summary>
     public const int V2 = 2;
 
+    /// <summary>Version 3: large frames travel as <see cref="FrameType.Fragment"/> frames that interleave with other frames.</summary>
+    public const int V3 = 3;
+
     /// <summary>The first version with message header extensions.</summary>
     public const int Extensions = V2;
 
     /// <summary>The first version with protected frames (<see cref="Transport.FrameProtection"/> other than <c>None</c>).</summary>
     public const int FrameProtection = V2;
 
+    /// <summary>The first version whose writers split large frames into fragments (docs/wire.md, "Fragments").</summary>
+    public const int Fragments = V3;
+
     /// <summary>The oldest version this build speaks.</summary>
     public const int OldestSupported = V1;
 
     /// <summary>The newest version this build speaks.</summary>
-    public const int Newest = V2;
+    public const int Newest = V3;
 
-    /// <summary>What this build speaks: 1 to 2.</summary>
+    /// <summary>What this build speaks: 1 to 3.</summary>
     public static ProtocolVersions Supported { get; } = new(OldestSupported, Newest);
 
     /// <summary>True when <paramref name="version"/> is in the range.</summary>

@@ -46,6 +46,7 @@ internal sealed class FrameDecoderTarget
     public static readonly NodeName Peer = NodeName.Parse("peer@127.0.0.1");
 
     private readonly Handler _handler;
+    private readonly FragmentReassembler _reassembler;
 
     /// <summary>A target with a node's defaults (MaxFrameSize, CompressionThreshold) and a fresh registry unless one is given.</summary>
     public FrameDecoderTarget(TypeRegistry? registry = null, int? maxFrameSize = null)
@@ -55,6 +56,7 @@ internal sealed class FrameDecoderTarget
         Context = new WireContext(registry ?? new TypeRegistry());
         Codec = new MessageCodec(Context, MaxFrameSize, defaults.CompressionThreshold);
         _handler = new Handler(this);
+        _reassembler = new FragmentReassembler(MaxFrameSize);
     }
 
     /// <summary>The channel the connection serves: one that compresses, so compressed payloads are decoded (a channel that does not refuses them).</summary>
@@ -105,6 +107,10 @@ internal sealed class FrameDecoderTarget
             Stats.ProtocolErrors++;
             return FuzzOutcome.ProtocolError;
         }
+        finally
+        {
+            _reassembler.Reset(); // the connection ends with the input: incomplete messages are dropped
+        }
 
         return buffer.IsEmpty ? FuzzOutcome.Consumed : FuzzOutcome.NeedMoreBytes;
     }
@@ -141,8 +147,35 @@ internal sealed class FrameDecoderTarget
                 return true;
             case FrameType.Goodbye:
                 return false;
+            case FrameType.Fragment:
+                return Reassemble(ref reader);
             default:
                 throw new ProtocolException($"Unexpected frame type {(byte)type}.");
+        }
+    }
+
+    // PeerConnection.Reassemble, without the connection.
+    private bool Reassemble(ref WireReader reader)
+    {
+        if (_reassembler.Add(ref reader) is not { } complete)
+        {
+            return true;
+        }
+
+        try
+        {
+            ReadOnlySequence<byte> body = complete.Body;
+            byte inner = body.FirstSpan[0];
+            if (inner is not ((byte)FrameType.Message or (byte)FrameType.Control or (byte)FrameType.Relay))
+            {
+                throw new ProtocolException($"A reassembled message holds a frame of type {inner}.");
+            }
+
+            return Dispatch(body);
+        }
+        finally
+        {
+            _reassembler.Release(complete);
         }
     }
 

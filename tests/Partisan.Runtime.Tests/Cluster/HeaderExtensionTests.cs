@@ -109,7 +109,7 @@ public class HeaderExtensionTests
         PartisanNode node = await nodes.StartAsync(beforeStart: n => n.Pipeline.Add(receiving));
         var probe = Probe.Start(node);
         await using RawPeer raw = await RawPeer.ConnectAsync(node.ListenAddresses[0]);
-        Assert.Equal(2, (await raw.HandshakeAsync("raw@127.0.0.1", Secret)).Version);
+        Assert.Equal(ProtocolVersions.Newest, (await raw.HandshakeAsync("raw@127.0.0.1", Secret)).Version);
 
         await raw.WriteFrameAsync(FrameExtensionsTests.WithFields(probe.Pid.Id, (ref WireWriter w) =>
         {

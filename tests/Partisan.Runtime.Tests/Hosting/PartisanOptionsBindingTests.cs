@@ -193,6 +193,8 @@ public class PartisanOptionsBindingTests
         { "ClusterSecret=short", "ClusterSecret must be at least 8 characters." },
         { "MaxFrameSize=big", "Partisan:MaxFrameSize: 'big' is not a whole number." },
         { "MaxFrameSize=100", "MaxFrameSize must be between 1 KiB and 1 GiB, not 100." },
+        { "FragmentSize=100", "FragmentSize must be between 4 KiB and 1 MiB, not 100." },
+        { "FragmentSize=2097152", "FragmentSize must be between 4 KiB and 1 MiB, not 2097152." },
         { "MaxPendingBytesPerConnection=99999999999999999999", "Partisan:MaxPendingBytesPerConnection: '99999999999999999999' is not a whole number." },
         { "CompressionThreshold=-1", "CompressionThreshold must not be negative." },
         { "BackPressureBytesPerConnection=0", "BackPressureBytesPerConnection must be at least 1, not 0." },
