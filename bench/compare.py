@@ -44,7 +44,9 @@ def case_key(r):
     if bench == "pingpong":
         return (0, int(r["payload_bytes"])), f"{size(r['payload_bytes'])}"
     if bench == "throughput":
-        return (int(r["payload_bytes"]), int(r["senders"])), f"{size(r['payload_bytes'])} x {r['senders']} senders"
+        pooled = r.get("payload_kind") == "pooled"
+        return (int(r["payload_bytes"]), int(pooled), int(r["senders"])), \
+            f"{size(r['payload_bytes'])}{' pooled' if pooled else ''} x {r['senders']} senders"
     if bench == "hol":
         bg = int(r.get("background_bytes", 0))
         # the reference has one connection, so its background always shares the pings' connection

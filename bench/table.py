@@ -27,6 +27,8 @@ CASES = [
     ("1 KiB one-way, 16 senders, msg/s", "throughput", {"payload_bytes": 1024, "senders": 16}, "msgs_per_s", True),
     ("64 KiB one-way, 1 sender, MiB/s", "throughput", {"payload_bytes": 65536, "senders": 1}, "mib_per_s", True),
     ("64 KiB one-way, 16 senders, MiB/s", "throughput", {"payload_bytes": 65536, "senders": 16}, "mib_per_s", True),
+    ("64 KiB one-way as PooledBytes, 1 sender, MiB/s", "throughput", {"payload_bytes": 65536, "senders": 1, "payload_kind": "pooled"}, "mib_per_s", True),
+    ("64 KiB one-way as PooledBytes, 16 senders, MiB/s", "throughput", {"payload_bytes": 65536, "senders": 16, "payload_kind": "pooled"}, "mib_per_s", True),
     ("64 B p50 µs, 8 MiB streaming on the same channel", "hol", {"background_bytes": 8 << 20, "background_channel": "same"}, "p50_us", False),
     ("64 B p99 µs, 8 MiB streaming on the same channel", "hol", {"background_bytes": 8 << 20, "background_channel": "same"}, "p99_us", False),
     ("64 B p50 µs, 8 MiB streaming on a separate channel", "hol", {"background_bytes": 8 << 20, "background_channel": "separate"}, "p50_us", False),
@@ -47,6 +49,7 @@ GOALS = [
     ("64 B one-way, 16 senders: ≥ 3M msg/s", "64 B one-way, 16 senders, msg/s", "min", 3_000_000),
     ("64 KiB one-way: ≥ Distributed Erlang", "64 KiB one-way, 1 sender, MiB/s", "disterl", 1.0),
     ("64 KiB one-way: ≥ 2.5 GiB/s", "64 KiB one-way, 1 sender, MiB/s", "min", 2560),
+    ("64 KiB one-way as PooledBytes: ≥ Distributed Erlang", "64 KiB one-way as PooledBytes, 1 sender, MiB/s", "disterl-of", "64 KiB one-way, 1 sender, MiB/s"),
     ("small-message p99 while 8 MiB stream on the same channel: ≤ 2 ms", "64 B p99 µs, 8 MiB streaming on the same channel", "max", 2000),
     ("the same on a separate channel: ≤ 0.5 ms", "64 B p99 µs, 8 MiB streaming on a separate channel", "max", 500),
     ("ping-pong 64 B p50: ≤ 25 µs", "ping-pong 64 B, p50 µs", "max", 25),
@@ -79,6 +82,10 @@ def read(paths):
                         continue
                     if bench == "hol" and "background_channel" not in r:
                         r = dict(r, background_channel="same")  # the reference has one connection per node pair
+                    if bench == "throughput" and "payload_kind" not in r:
+                        r = dict(r, payload_kind="byte[]")
+                    if bench == "throughput" and "payload_kind" not in match and r["payload_kind"] != "byte[]":
+                        continue
                     if all(r.get(k) == v for k, v in match.items()):
                         values[(label, t)].append(float(r[figure]))
     order = [t for t in KNOWN if t in transports] + [t for t in transports if t not in KNOWN]
@@ -122,6 +129,14 @@ def main(paths):
             continue
         o = statistics.median(ours)
         higher = higher_of[label]
+        if kind == "disterl-of":
+            ref = values.get((target, "disterl"))
+            if not ref:
+                print(f"| {goal} | {fmt(o)} | Distributed Erlang not measured | - |")
+                continue
+            r = statistics.median(ref)
+            print(f"| {goal} | {fmt(o)} ({o / r:.2f}× disterl) | disterl's {fmt(r)} (byte-array payload) | {'yes' if o >= r else 'no'} |")
+            continue
         if kind in ("peer", "disterl"):
             pool = {t: statistics.median(values[(label, t)]) for t in order
                     if t != OURS and values.get((label, t)) and (kind == "peer" or t == "disterl")}

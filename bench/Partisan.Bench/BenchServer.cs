@@ -41,6 +41,7 @@ internal static class BenchServer
                     else
                     {
                         count++;
+                        (message as PooledBytes)?.Dispose(); // received in pooled memory: give it back
                     }
                 }
             }, "sink" + i);

@@ -159,6 +159,21 @@ try
                     results.Add(await Measure(session, () => Scenarios.ThroughputAsync(session, size, senders, perSender, Batch), "msgs"));
                 }
             }
+
+            // Large payloads again as PooledBytes: received in pooled memory, given back by the sink.
+            foreach (int size in sizes)
+            {
+                if (size < 65536)
+                {
+                    continue;
+                }
+
+                foreach (int senders in new[] { 1, 16 })
+                {
+                    int perSender = Math.Max(1, Scaled(TotalFor(size)) / senders);
+                    results.Add(await Measure(session, () => Scenarios.ThroughputAsync(session, size, senders, perSender, Batch, pooled: true), "msgs"));
+                }
+            }
         }
 
         if (all || part == "acked")

@@ -83,7 +83,7 @@ internal sealed class Results(string? jsonPath, bool showCounters)
             case "pingpong":
                 return $"{bench,-10} {Size(r["payload_bytes"]),-28} {r["n"],8}  {Lat()}  ({Num(r["round_trips_per_s"])} rt/s)";
             case "throughput":
-                return $"{bench,-10} {$"{Size(r["payload_bytes"])} x {r["senders"]} snd, batch {r["batch"]}",-28} {r["msgs"],8}  {Num(r["msgs_per_s"]),12} msg/s  {Num(r["mib_per_s"]),9} MiB/s  ({(double)r["elapsed_s"]:F2} s)";
+                return $"{bench,-10} {$"{Size(r["payload_bytes"])}{(r.ContainsKey("payload_kind") ? " pooled" : "")} x {r["senders"]} snd, batch {r["batch"]}",-28} {r["msgs"],8}  {Num(r["msgs_per_s"]),12} msg/s  {Num(r["mib_per_s"]),9} MiB/s  ({(double)r["elapsed_s"]:F2} s)";
             case "hol":
                 string what = Convert.ToInt64(r["background_bytes"], CultureInfo.InvariantCulture) == 0
                     ? "no background"

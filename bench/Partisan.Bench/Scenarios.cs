@@ -145,11 +145,12 @@ internal static class Scenarios
     /// (as the Erlang reference does). Senders use the "data" channel with their index as partition key, with
     /// acknowledged delivery when <paramref name="ack"/>.
     /// </summary>
-    public static async Task<Dictionary<string, object>> ThroughputAsync(Session session, int size, int senders, int perSender, int batch, bool ack = false, string? causalLabel = null)
+    public static async Task<Dictionary<string, object>> ThroughputAsync(Session session, int size, int senders, int perSender, int batch, bool ack = false, string? causalLabel = null, bool pooled = false)
     {
         PartisanNode node = session.Node;
         NodeName remote = session.Remote;
-        byte[] payload = Payload(size);
+        // Pooled: the payload travels as PooledBytes, which the sink receives in pooled memory and gives back.
+        object payload = pooled ? PooledBytes.CopyOf(Payload(size)) : Payload(size);
         var finished = new Task[senders];
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long lost = 0;
@@ -184,7 +185,7 @@ internal static class Scenarios
 
         long total = (long)perSender * senders;
         double seconds = clock.Elapsed.TotalSeconds;
-        return new Dictionary<string, object>
+        var result = new Dictionary<string, object>
         {
             ["bench"] = "throughput",
             ["payload_bytes"] = size,
@@ -195,6 +196,12 @@ internal static class Scenarios
             ["msgs_per_s"] = Math.Round(total / seconds, 1),
             ["mib_per_s"] = Math.Round(total * (double)size / seconds / MiB, 1),
         };
+        if (pooled)
+        {
+            result["payload_kind"] = "pooled";
+        }
+
+        return result;
 
         async Task SendAsync(ProcessContext ctx, ProcessRef sink, ForwardOptions options)
         {
