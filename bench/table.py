@@ -37,8 +37,9 @@ CASES = [
     ("call, 1 caller, calls/s", "call", {"callers": 1}, "calls_per_s", True),
     ("call, 16 callers, calls/s", "call", {"callers": 16}, "calls_per_s", True),
     ("call, 16 callers, p99 µs", "call", {"callers": 16}, "p99_us", False),
-    ("bytes per idle process", "idle", {"kind": "process"}, "bytes_per_process", False),
-    ("bytes per idle gen_server", "idle", {"kind": "gen_server"}, "bytes_per_process", False),
+    ("bytes per idle process", "idle", {"case": "process"}, "bytes_per_process", False),
+    ("bytes per idle generated gen_server", "idle", {"case": "gen_server"}, "bytes_per_process", False),
+    ("bytes per idle gen_statem", "idle", {"case": "gen_statem"}, "bytes_per_process", False),
 ]
 
 # (goal, case label, target kind, target value): kinds "max" (ours <= value), "min" (ours >= value),
@@ -56,6 +57,7 @@ GOALS = [
     ("call, 1 caller, p50: ≤ 30 µs", "call, 1 caller, p50 µs", "max", 30),
     ("call, 16 callers: ≥ 200k calls/s", "call, 16 callers, calls/s", "min", 200_000),
     ("bytes per idle process: ≤ 1 KiB", "bytes per idle process", "max", 1024),
+    ("bytes per idle generated gen_server: ≤ 1 KiB", "bytes per idle generated gen_server", "max", 1024),
 ]
 
 
