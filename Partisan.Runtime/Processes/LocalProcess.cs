@@ -123,8 +123,12 @@ internal sealed class LocalProcess : IMessageTarget, IThreadPoolWorkItem
         Volatile.Read(ref _exited)?.TrySetResult(FinalReason);
     }
 
-    /// <summary>Queues the body on the thread pool. It does not inherit the spawner's execution context (no async locals, no span).</summary>
-    public void Start() => _ = ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    /// <summary>
+    /// Queues the body on the thread pool. It does not inherit the spawner's execution context (no async locals, no span).
+    /// Queued as <c>Task.Run</c> queued it: on a pool thread, to that thread's own queue, so the spawner goes on (to
+    /// <c>WhenExited</c>, a monitor) before a short body has run, unless an idle thread steals it.
+    /// </summary>
+    public void Start() => _ = ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
 
     void IThreadPoolWorkItem.Execute()
     {
