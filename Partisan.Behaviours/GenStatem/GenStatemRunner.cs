@@ -80,7 +80,90 @@ internal sealed class GenStatemRunner<TState, TData>
         ExitReason reason;
         try
         {
-            reason = await LoopAsync(machine, machine.StateEnter).ConfigureAwait(false);
+            // The loop is here, not in a method of its own, so an idle machine holds one suspended method, not two.
+            bool stateEnter = machine.StateEnter;
+            if (stateEnter)
+            {
+                ExitReason? stop = await EnterAsync(machine, _state).ConfigureAwait(false);
+                if (stop is not null)
+                {
+                    reason = stop;
+                    goto Done;
+                }
+            }
+
+            while (true)
+            {
+                EndSpan(); // the previous event's call or cast is handled
+                StatemEvent next;
+                if (_queue?.First is { } first)
+                {
+                    _queue.RemoveFirst();
+                    next = first.Value;
+                }
+                else
+                {
+                    object message = await _process.ReceiveAsync().ConfigureAwait(false);
+                    switch (message)
+                    {
+                        case CallRequest { Request: StopRequest stop } call:
+                            StopReply.AfterExit(_process, _process.Node.HandleFor(call), stop.Reason);
+                            reason = stop.Reason;
+                            goto Done;
+                        case CallRequest call:
+                            StartSpan(Spans.StartServer(_process.Node.Name, call.TraceParent, call.Request, _process.RegisteredName));
+                            CallHandle from = _process.Node.HandleFor(call);
+                            (_unanswered ??= []).Add(from);
+                            next = new StatemEvent(EventType.Call, call.Request, from);
+                            break;
+                        case CastRequest cast:
+                            StartSpan(Spans.StartConsumer(_process.Node.Name, cast.TraceParent, _process.RegisteredName));
+                            next = new StatemEvent(EventType.Cast, cast.Request);
+                            break;
+                        case TimerFired fired:
+                            if (!IsCurrent(fired))
+                            {
+                                continue; // cancelled or restarted since
+                            }
+
+                            next = new StatemEvent(fired.Type, fired.Content, default, fired.Name);
+                            break;
+                        default:
+                            next = new StatemEvent(EventType.Info, message);
+                            break;
+                    }
+                }
+
+                if (next.Type != EventType.EventTimeout)
+                {
+                    Cancel(ref _eventTimer); // any event cancels the event timeout
+                }
+
+                TState before = _state;
+                Transition<TState, TData> transition = await machine.HandleEventAsync(next, _state, _data, _context).ConfigureAwait(false);
+                if (transition.Kind == TransitionKind.Stop)
+                {
+                    ApplyReplies(transition);
+                    reason = transition.StopReason!;
+                    goto Done;
+                }
+
+                bool changed = transition.Kind == TransitionKind.Next && !_states.Equals(transition.State, before);
+                Apply(transition, next, isEnter: false, stateChanged: changed);
+                if (stateEnter && (changed || transition.Kind == TransitionKind.Repeat))
+                {
+                    ExitReason? stop = await EnterAsync(machine, before).ConfigureAwait(false);
+                    if (stop is not null)
+                    {
+                        reason = stop;
+                        goto Done;
+                    }
+                }
+
+                SendAnswers();
+            }
+
+        Done:;
         }
         catch (OperationCanceledException) when (_process.IsStopping)
         {
@@ -139,86 +222,6 @@ internal sealed class GenStatemRunner<TState, TData>
     {
         _span?.Dispose();
         _span = null;
-    }
-
-    private async Task<ExitReason> LoopAsync(IGenStatem<TState, TData> machine, bool stateEnter)
-    {
-        if (stateEnter)
-        {
-            ExitReason? stop = await EnterAsync(machine, _state).ConfigureAwait(false);
-            if (stop is not null)
-            {
-                return stop;
-            }
-        }
-
-        while (true)
-        {
-            EndSpan(); // the previous event's call or cast is handled
-            StatemEvent next;
-            if (_queue?.First is { } first)
-            {
-                _queue.RemoveFirst();
-                next = first.Value;
-            }
-            else
-            {
-                object message = await _process.ReceiveAsync().ConfigureAwait(false);
-                switch (message)
-                {
-                    case CallRequest { Request: StopRequest stop } call:
-                        StopReply.AfterExit(_process, _process.Node.HandleFor(call), stop.Reason);
-                        return stop.Reason;
-                    case CallRequest call:
-                        StartSpan(Spans.StartServer(_process.Node.Name, call.TraceParent, call.Request, _process.RegisteredName));
-                        CallHandle from = _process.Node.HandleFor(call);
-                        (_unanswered ??= []).Add(from);
-                        next = new StatemEvent(EventType.Call, call.Request, from);
-                        break;
-                    case CastRequest cast:
-                        StartSpan(Spans.StartConsumer(_process.Node.Name, cast.TraceParent, _process.RegisteredName));
-                        next = new StatemEvent(EventType.Cast, cast.Request);
-                        break;
-                    case TimerFired fired:
-                        if (!IsCurrent(fired))
-                        {
-                            continue; // cancelled or restarted since
-                        }
-
-                        next = new StatemEvent(fired.Type, fired.Content, default, fired.Name);
-                        break;
-                    default:
-                        next = new StatemEvent(EventType.Info, message);
-                        break;
-                }
-            }
-
-            if (next.Type != EventType.EventTimeout)
-            {
-                Cancel(ref _eventTimer); // any event cancels the event timeout
-            }
-
-            TState before = _state;
-            Transition<TState, TData> transition = await machine.HandleEventAsync(next, _state, _data, _context).ConfigureAwait(false);
-            if (transition.Kind == TransitionKind.Stop)
-            {
-                ApplyReplies(transition);
-                return transition.StopReason!;
-            }
-
-            bool changed = transition.Kind == TransitionKind.Next && !_states.Equals(transition.State, before);
-            Apply(transition, next, isEnter: false, stateChanged: changed);
-            if (stateEnter && (changed || transition.Kind == TransitionKind.Repeat))
-            {
-                ExitReason? stop = await EnterAsync(machine, before).ConfigureAwait(false);
-                if (stop is not null)
-                {
-                    return stop;
-                }
-            }
-
-            SendAnswers();
-        }
     }
 
     private async Task<ExitReason?> EnterAsync(IGenStatem<TState, TData> machine, TState oldState)
