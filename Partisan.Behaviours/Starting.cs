@@ -7,17 +7,19 @@ internal static class Starting
     public static Pid Spawn(PartisanNode node, Func<ProcessContext, Task> body, string? name, Pid? parent = null) =>
         (parent ?? LinkedStart.Take()) is { } linkTo ? node.SpawnLink(linkTo, body, name) : node.Spawn(body, name);
 
-    /// <summary>Returns the pid once init completed; on a failed init, throws only after the process is gone (as OTP's start does).</summary>
-    public static async Task<Pid> WaitAsync(Task<ExitReason> exited, Task<Pid> started)
-    {
-        try
-        {
-            return await started.ConfigureAwait(false);
-        }
-        catch (GenServerStartException)
-        {
-            await exited.ConfigureAwait(false);
-            throw;
-        }
-    }
+    /// <summary>
+    /// Fails the start with <paramref name="error"/> once the process is gone (its init threw): as OTP's start, the caller
+    /// learns of the failure only after the process has exited, its name is free and its links and monitors have fired.
+    /// </summary>
+    public static void FailAfterExit(ProcessContext process, TaskCompletionSource<Pid> started, GenServerStartException error) =>
+        _ = process.Exited.ContinueWith(
+            static (_, state) =>
+            {
+                var (started, error) = ((TaskCompletionSource<Pid>, GenServerStartException))state!;
+                started.TrySetException(error);
+            },
+            (started, error),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 }

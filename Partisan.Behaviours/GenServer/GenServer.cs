@@ -45,8 +45,8 @@ public abstract class GenServer : IGenServer
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Pid pid = Starting.Spawn(node, ctx => RunAsync(ctx, factory, started), name, parent);
-        return Starting.WaitAsync(node.WhenExited(pid), started.Task);
+        Starting.Spawn(node, ctx => RunAsync(ctx, factory, started), name, parent);
+        return started.Task;
     }
 
     /// <summary>Starts a server and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>
@@ -114,11 +114,15 @@ public abstract class GenServer : IGenServer
         }
         catch (Exception ex)
         {
-            started.TrySetException(new GenServerStartException($"The server failed to start: {ex.Message}", ex));
+            Starting.FailAfterExit(process, started, new GenServerStartException($"The server failed to start: {ex.Message}", ex));
             throw;
         }
 
         started.TrySetResult(process.Self);
+
+        // The state machine of this method is what an idle server holds: let go of what only the start needed.
+        started = null!;
+        factory = null!;
         ExitReason reason = ExitReason.Normal;
         try
         {
@@ -145,7 +149,7 @@ public abstract class GenServer : IGenServer
 
             reason = context.StopReason;
         }
-        catch (OperationCanceledException) when (process.Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (process.IsStopping)
         {
             reason = process.ExitSignalReason ?? ExitReason.Killed; // told to exit from outside: terminate still runs, with that reason
         }

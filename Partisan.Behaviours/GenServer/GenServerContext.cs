@@ -3,8 +3,11 @@ namespace Partisan;
 /// <summary>What a gen_server's callbacks see: identity, node, clock, and the means to reply later and to stop.</summary>
 public sealed class GenServerContext
 {
-    /// <summary>Calls taken and not answered yet. Locked: a <see cref="ReplyTo{T}"/> may answer from any task.</summary>
-    private readonly HashSet<CallHandle> _outstanding = new();
+    // Calls taken and not answered yet: one in _first (the common case: a server answers a call before it takes the
+    // next, and an idle server then holds no set at all), any others in _more. Locked on this context, which the runtime
+    // never hands to another lock: a ReplyTo<T> may answer from any task.
+    private CallHandle _first;
+    private HashSet<CallHandle>? _more;
 
     internal GenServerContext(ProcessContext process) => Process = process;
 
@@ -46,17 +49,31 @@ public sealed class GenServerContext
 
     internal void Track(CallHandle from)
     {
-        lock (_outstanding)
+        lock (this)
         {
-            _outstanding.Add(from);
+            if (!_first.IsValid)
+            {
+                _first = from;
+            }
+            else
+            {
+                (_more ??= new HashSet<CallHandle>()).Add(from);
+            }
         }
     }
 
     internal void Untrack(CallHandle from)
     {
-        lock (_outstanding)
+        lock (this)
         {
-            _outstanding.Remove(from);
+            if (_first.IsValid && _first == from)
+            {
+                _first = default;
+            }
+            else
+            {
+                _more?.Remove(from);
+            }
         }
     }
 
@@ -64,11 +81,18 @@ public sealed class GenServerContext
     internal void FailOutstanding(ExitReason reason)
     {
         CallHandle[] unanswered;
-        lock (_outstanding)
+        lock (this)
         {
-            unanswered = new CallHandle[_outstanding.Count];
-            _outstanding.CopyTo(unanswered);
-            _outstanding.Clear();
+            int first = _first.IsValid ? 1 : 0;
+            unanswered = new CallHandle[first + (_more?.Count ?? 0)];
+            if (first == 1)
+            {
+                unanswered[0] = _first;
+            }
+
+            _more?.CopyTo(unanswered, first);
+            _first = default;
+            _more = null;
         }
 
         foreach (CallHandle handle in unanswered)

@@ -21,8 +21,8 @@ public static class GenStatem
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(factory);
         var started = new TaskCompletionSource<Pid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Pid pid = Starting.Spawn(node, ctx => new GenStatemRunner<TState, TData>(ctx, factory).RunAsync(started), name, parent);
-        return Starting.WaitAsync(node.WhenExited(pid), started.Task);
+        Starting.Spawn(node, ctx => new GenStatemRunner<TState, TData>(ctx, factory).RunAsync(started), name, parent);
+        return started.Task;
     }
 
     /// <summary>Starts a state machine and monitors it for <paramref name="watcher"/> (OTP's <c>start_monitor</c>).</summary>

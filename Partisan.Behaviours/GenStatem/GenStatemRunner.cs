@@ -14,17 +14,19 @@ internal sealed class GenStatemRunner<TState, TData>
     private readonly ProcessContext _process;
     private readonly Func<IGenStatem<TState, TData>> _factory;
     private readonly GenStatemContext _context;
-    private readonly LinkedList<StatemEvent> _queue = new();
-    private readonly List<StatemEvent> _postponed = new();
-    private readonly HashSet<CallHandle> _unanswered = new();
+    // The collections are made on first use: an idle machine that never postponed, inserted or armed a generic timeout
+    // holds none of them (a node may hold very many idle machines).
+    private LinkedList<StatemEvent>? _queue;
+    private List<StatemEvent>? _postponed;
+    private HashSet<CallHandle>? _unanswered;
 
     /// <summary>
     /// Replies and call failures of the event being handled. They are sent once the whole transition has been applied
     /// (its timers armed, the state enter call run), so a caller holding its reply can rely on that transition's timers
     /// running: deterministic on virtual time, and indistinguishable from sending them in action order otherwise.
     /// </summary>
-    private readonly List<StatemAction> _answers = new();
-    private readonly Dictionary<string, Timer> _generic = new(StringComparer.Ordinal);
+    private List<StatemAction>? _answers;
+    private Dictionary<string, Timer>? _generic;
     private readonly EqualityComparer<TState> _states = EqualityComparer<TState>.Default;
     private Timer _eventTimer;
     private Timer _stateTimer;
@@ -69,17 +71,101 @@ internal sealed class GenStatemRunner<TState, TData>
         }
         catch (Exception ex)
         {
-            started.TrySetException(new GenServerStartException($"The state machine failed to start: {ex.Message}", ex));
+            Starting.FailAfterExit(_process, started, new GenServerStartException($"The state machine failed to start: {ex.Message}", ex));
             throw;
         }
 
         started.TrySetResult(_process.Self);
+        started = null!; // held by this method's state machine while the machine idles
         ExitReason reason;
         try
         {
-            reason = await LoopAsync(machine, machine.StateEnter).ConfigureAwait(false);
+            // The loop is here, not in a method of its own, so an idle machine holds one suspended method, not two.
+            bool stateEnter = machine.StateEnter;
+            if (stateEnter)
+            {
+                ExitReason? stop = await EnterAsync(machine, _state).ConfigureAwait(false);
+                if (stop is not null)
+                {
+                    reason = stop;
+                    goto Done;
+                }
+            }
+
+            while (true)
+            {
+                EndSpan(); // the previous event's call or cast is handled
+                StatemEvent next;
+                if (_queue?.First is { } first)
+                {
+                    _queue.RemoveFirst();
+                    next = first.Value;
+                }
+                else
+                {
+                    object message = await _process.ReceiveAsync().ConfigureAwait(false);
+                    switch (message)
+                    {
+                        case CallRequest { Request: StopRequest stop } call:
+                            StopReply.AfterExit(_process, _process.Node.HandleFor(call), stop.Reason);
+                            reason = stop.Reason;
+                            goto Done;
+                        case CallRequest call:
+                            StartSpan(Spans.StartServer(_process.Node.Name, call.TraceParent, call.Request, _process.RegisteredName));
+                            CallHandle from = _process.Node.HandleFor(call);
+                            (_unanswered ??= []).Add(from);
+                            next = new StatemEvent(EventType.Call, call.Request, from);
+                            break;
+                        case CastRequest cast:
+                            StartSpan(Spans.StartConsumer(_process.Node.Name, cast.TraceParent, _process.RegisteredName));
+                            next = new StatemEvent(EventType.Cast, cast.Request);
+                            break;
+                        case TimerFired fired:
+                            if (!IsCurrent(fired))
+                            {
+                                continue; // cancelled or restarted since
+                            }
+
+                            next = new StatemEvent(fired.Type, fired.Content, default, fired.Name);
+                            break;
+                        default:
+                            next = new StatemEvent(EventType.Info, message);
+                            break;
+                    }
+                }
+
+                if (next.Type != EventType.EventTimeout)
+                {
+                    Cancel(ref _eventTimer); // any event cancels the event timeout
+                }
+
+                TState before = _state;
+                Transition<TState, TData> transition = await machine.HandleEventAsync(next, _state, _data, _context).ConfigureAwait(false);
+                if (transition.Kind == TransitionKind.Stop)
+                {
+                    ApplyReplies(transition);
+                    reason = transition.StopReason!;
+                    goto Done;
+                }
+
+                bool changed = transition.Kind == TransitionKind.Next && !_states.Equals(transition.State, before);
+                Apply(transition, next, isEnter: false, stateChanged: changed);
+                if (stateEnter && (changed || transition.Kind == TransitionKind.Repeat))
+                {
+                    ExitReason? stop = await EnterAsync(machine, before).ConfigureAwait(false);
+                    if (stop is not null)
+                    {
+                        reason = stop;
+                        goto Done;
+                    }
+                }
+
+                SendAnswers();
+            }
+
+        Done:;
         }
-        catch (OperationCanceledException) when (_process.Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_process.IsStopping)
         {
             reason = _process.ExitSignalReason ?? ExitReason.Killed;
         }
@@ -108,7 +194,7 @@ internal sealed class GenStatemRunner<TState, TData>
             reason = ExitReason.FromException(ex);
         }
 
-        foreach (CallHandle handle in _unanswered)
+        foreach (CallHandle handle in _unanswered ?? [])
         {
             handle.FailExited(reason);
         }
@@ -136,86 +222,6 @@ internal sealed class GenStatemRunner<TState, TData>
     {
         _span?.Dispose();
         _span = null;
-    }
-
-    private async Task<ExitReason> LoopAsync(IGenStatem<TState, TData> machine, bool stateEnter)
-    {
-        if (stateEnter)
-        {
-            ExitReason? stop = await EnterAsync(machine, _state).ConfigureAwait(false);
-            if (stop is not null)
-            {
-                return stop;
-            }
-        }
-
-        while (true)
-        {
-            EndSpan(); // the previous event's call or cast is handled
-            StatemEvent next;
-            if (_queue.First is { } first)
-            {
-                _queue.RemoveFirst();
-                next = first.Value;
-            }
-            else
-            {
-                object message = await _process.ReceiveAsync().ConfigureAwait(false);
-                switch (message)
-                {
-                    case CallRequest { Request: StopRequest stop } call:
-                        StopReply.AfterExit(_process, _process.Node.HandleFor(call), stop.Reason);
-                        return stop.Reason;
-                    case CallRequest call:
-                        StartSpan(Spans.StartServer(_process.Node.Name, call.TraceParent, call.Request, _process.RegisteredName));
-                        CallHandle from = _process.Node.HandleFor(call);
-                        _unanswered.Add(from);
-                        next = new StatemEvent(EventType.Call, call.Request, from);
-                        break;
-                    case CastRequest cast:
-                        StartSpan(Spans.StartConsumer(_process.Node.Name, cast.TraceParent, _process.RegisteredName));
-                        next = new StatemEvent(EventType.Cast, cast.Request);
-                        break;
-                    case TimerFired fired:
-                        if (!IsCurrent(fired))
-                        {
-                            continue; // cancelled or restarted since
-                        }
-
-                        next = new StatemEvent(fired.Type, fired.Content, default, fired.Name);
-                        break;
-                    default:
-                        next = new StatemEvent(EventType.Info, message);
-                        break;
-                }
-            }
-
-            if (next.Type != EventType.EventTimeout)
-            {
-                Cancel(ref _eventTimer); // any event cancels the event timeout
-            }
-
-            TState before = _state;
-            Transition<TState, TData> transition = await machine.HandleEventAsync(next, _state, _data, _context).ConfigureAwait(false);
-            if (transition.Kind == TransitionKind.Stop)
-            {
-                ApplyReplies(transition);
-                return transition.StopReason!;
-            }
-
-            bool changed = transition.Kind == TransitionKind.Next && !_states.Equals(transition.State, before);
-            Apply(transition, next, isEnter: false, stateChanged: changed);
-            if (stateEnter && (changed || transition.Kind == TransitionKind.Repeat))
-            {
-                ExitReason? stop = await EnterAsync(machine, before).ConfigureAwait(false);
-                if (stop is not null)
-                {
-                    return stop;
-                }
-            }
-
-            SendAnswers();
-        }
     }
 
     private async Task<ExitReason?> EnterAsync(IGenStatem<TState, TData> machine, TState oldState)
@@ -253,19 +259,19 @@ internal sealed class GenStatemRunner<TState, TData>
             Cancel(ref _stateTimer); // a state change cancels the state timeout (a new one below applies to the new state)
         }
 
-        var inserted = new List<StatemEvent>();
+        List<StatemEvent>? inserted = null;
         bool postpone = false;
         foreach (StatemAction action in transition.Actions)
         {
             switch (action)
             {
                 case StatemAction.Reply reply:
-                    _unanswered.Remove(reply.From);
-                    _answers.Add(reply);
+                    _unanswered?.Remove(reply.From);
+                    (_answers ??= []).Add(reply);
                     break;
                 case StatemAction.FailCall fail:
-                    _unanswered.Remove(fail.From);
-                    _answers.Add(fail);
+                    _unanswered?.Remove(fail.From);
+                    (_answers ??= []).Add(fail);
                     break;
                 case StatemAction.Postpone:
                     if (isEnter)
@@ -281,7 +287,7 @@ internal sealed class GenStatemRunner<TState, TData>
                         throw new InvalidOperationException("A state enter call cannot insert events.");
                     }
 
-                    inserted.Add(new StatemEvent(insert.Type, insert.Content));
+                    (inserted ??= []).Add(new StatemEvent(insert.Type, insert.Content));
                     break;
                 case StatemAction.SetEventTimeout timeout:
                     Start(ref _eventTimer, EventType.EventTimeout, null, timeout.After, timeout.Content);
@@ -290,6 +296,7 @@ internal sealed class GenStatemRunner<TState, TData>
                     Start(ref _stateTimer, EventType.StateTimeout, null, timeout.After, timeout.Content);
                     break;
                 case StatemAction.SetGenericTimeout timeout:
+                    _generic ??= new Dictionary<string, Timer>(StringComparer.Ordinal);
                     Timer timer = _generic.GetValueOrDefault(timeout.Name);
                     Start(ref timer, EventType.GenericTimeout, timeout.Name, timeout.After, timeout.Content);
                     _generic[timeout.Name] = timer;
@@ -299,27 +306,27 @@ internal sealed class GenStatemRunner<TState, TData>
 
         if (postpone)
         {
-            _postponed.Add(current);
+            (_postponed ??= []).Add(current);
         }
 
-        if (stateChanged || transition.Kind == TransitionKind.Repeat)
+        if ((stateChanged || transition.Kind == TransitionKind.Repeat) && _postponed is { Count: > 0 })
         {
             // Retry postponed events first (in their order), ahead of the mailbox.
             for (int i = _postponed.Count - 1; i >= 0; i--)
             {
-                _queue.AddFirst(_postponed[i]);
+                (_queue ??= new LinkedList<StatemEvent>()).AddFirst(_postponed[i]);
             }
 
             _postponed.Clear();
         }
 
         // Inserted events go before everything else, the first inserted first.
-        for (int i = inserted.Count - 1; i >= 0; i--)
+        for (int i = (inserted?.Count ?? 0) - 1; i >= 0; i--)
         {
-            _queue.AddFirst(inserted[i]);
+            (_queue ??= new LinkedList<StatemEvent>()).AddFirst(inserted![i]);
         }
 
-        if (_queue.Count > 0 && _eventTimer.Handle is not null)
+        if (_queue is { Count: > 0 } && _eventTimer.Handle is not null)
         {
             Cancel(ref _eventTimer); // events are already waiting: the event timeout cannot fire
         }
@@ -331,13 +338,13 @@ internal sealed class GenStatemRunner<TState, TData>
         {
             if (action is StatemAction.Reply reply)
             {
-                _unanswered.Remove(reply.From);
-                _answers.Add(reply);
+                _unanswered?.Remove(reply.From);
+                (_answers ??= []).Add(reply);
             }
             else if (action is StatemAction.FailCall fail)
             {
-                _unanswered.Remove(fail.From);
-                _answers.Add(fail);
+                _unanswered?.Remove(fail.From);
+                (_answers ??= []).Add(fail);
             }
         }
     }
@@ -348,7 +355,7 @@ internal sealed class GenStatemRunner<TState, TData>
     /// </summary>
     private void SendAnswers()
     {
-        if (_answers.Count == 0)
+        if (_answers is not { Count: > 0 })
         {
             return;
         }
@@ -418,7 +425,7 @@ internal sealed class GenStatemRunner<TState, TData>
     {
         EventType.EventTimeout => _eventTimer.Generation == fired.Generation,
         EventType.StateTimeout => _stateTimer.Generation == fired.Generation,
-        EventType.GenericTimeout => fired.Name is not null && _generic.TryGetValue(fired.Name, out Timer t) && t.Generation == fired.Generation,
+        EventType.GenericTimeout => fired.Name is not null && _generic is not null && _generic.TryGetValue(fired.Name, out Timer t) && t.Generation == fired.Generation,
         _ => false,
     };
 
@@ -426,6 +433,11 @@ internal sealed class GenStatemRunner<TState, TData>
     {
         Cancel(ref _eventTimer);
         Cancel(ref _stateTimer);
+        if (_generic is null)
+        {
+            return;
+        }
+
         foreach (string name in _generic.Keys.ToArray())
         {
             Timer timer = _generic[name];

@@ -26,7 +26,7 @@ public sealed partial class PartisanNode
         }
 
         var pid = new Pid(Name, _processes.NextId());
-        var process = new LocalProcess(pid, name);
+        var process = new LocalProcess(this, pid, name, body);
         if (name is not null && !_processes.TryRegister(name, pid))
         {
             throw new ArgumentException($"The name '{name}' is already registered on {Name}.", nameof(name));
@@ -38,35 +38,70 @@ public sealed partial class PartisanNode
             Links.Link(pid, parent); // before the body runs: a dead parent's noproc ends the child at once
         }
 
-        var context = new ProcessContext(this, process);
-        _ = Task.Run(() => RunAsync(process, context, body));
+        process.Start();
         return pid;
     }
 
-    private async Task RunAsync(LocalProcess process, ProcessContext context, Func<ProcessContext, Task> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> as <paramref name="process"/> up to its first wait (on a thread-pool thread with a
+    /// clean execution context: a process does not run under its spawner's span or async locals). Returns the body's
+    /// task while it runs, or null when it has already ended (and <see cref="EndBody"/> has run).
+    /// </summary>
+    internal Task? StartBody(LocalProcess process, Func<ProcessContext, Task> body)
     {
-        CurrentProcess.Value = context;
-        System.Diagnostics.Activity.Current = null; // a process does not run under its spawner's span: its handlers start their own
-        ExitReason reason = ExitReason.Normal;
+        Task? task;
+        CurrentProcess.Value = process.Context;
         try
         {
-            await body(context).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (process.Stopping.IsCancellationRequested)
-        {
-            reason = process.Reason ?? ExitReason.Killed;
+            task = body(process.Context) ?? Task.FromException(new InvalidOperationException("The process body returned no task."));
         }
         catch (Exception ex)
         {
-            reason = ExitReason.FromException(ex);
-            Log.ProcessFailed(_logger, process.Pid, ex);
+            task = Task.FromException(ex);
         }
         finally
         {
             CurrentProcess.Value = null;
         }
 
-        Terminate(process, reason);
+        if (!task.IsCompleted)
+        {
+            return task;
+        }
+
+        EndBody(process, task);
+        return null;
+    }
+
+    /// <summary>The body of <paramref name="process"/> ended: its exit reason from how, then the clean-up.</summary>
+    internal void EndBody(LocalProcess process, Task body)
+    {
+        ExitReason reason = ExitReason.Normal;
+        if (!body.IsCompletedSuccessfully)
+        {
+            // What an await of the task would have thrown.
+            Exception error = body.IsCanceled ? new TaskCanceledException(body) : body.Exception!.InnerException ?? body.Exception!;
+            if (error is OperationCanceledException && process.IsStopping)
+            {
+                reason = process.Reason ?? ExitReason.Killed;
+            }
+            else
+            {
+                reason = ExitReason.FromException(error);
+                Log.ProcessFailed(_logger, process.Pid, error);
+            }
+        }
+
+        try
+        {
+            Terminate(process, reason);
+        }
+        catch (Exception ex)
+        {
+            // Runs on a thread-pool work item or a task's continuation, where an exception would end the whole OS
+            // process (a callback on the process's Stopping token that throws, say): logged instead.
+            Log.ProcessFailed(_logger, process.Pid, ex);
+        }
     }
 
     private void Terminate(LocalProcess process, ExitReason reason)
@@ -89,7 +124,7 @@ public sealed partial class PartisanNode
         _processes.Remove(process.Pid.Id);
         Monitors.ProcessExited(process.Pid, final);
         Links.ProcessExited(process.Pid, final);
-        while (process.Mailbox.TryRead(out object? unread))
+        while (process.Mailbox.TryTake(out object? unread))
         {
             if (unread is CallRequest call)
             {

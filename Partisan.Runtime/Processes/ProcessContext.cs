@@ -33,6 +33,9 @@ public sealed partial class ProcessContext
     /// <summary>Cancelled when the process is told to exit or the node stops.</summary>
     public CancellationToken Stopping => _process.Stopping;
 
+    /// <summary>True once the process has been told to exit (<see cref="Stopping"/> is cancelled), without making the token.</summary>
+    internal bool IsStopping => _process.IsStopping;
+
     /// <summary>
     /// Completes with the final exit reason once the node has cleaned up after this process: it is out of the
     /// process table, its name is unregistered, its monitors have fired and its mailbox is drained.
@@ -42,67 +45,14 @@ public sealed partial class ProcessContext
     /// <summary>Waits for the next message.</summary>
     public ValueTask<object> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return ReadMailboxAsync();
-        }
-
-        return ReceiveLinkedAsync(cancellationToken);
-    }
-
-    // The common wait, with no token: the mailbox then reuses its single reader's wait instead of allocating one per wait,
-    // and a message already there costs no async method at all. A process told to stop is woken by its mailbox closing
-    // (TryTerminate completes it before cancelling Stopping).
-    private ValueTask<object> ReadMailboxAsync()
-    {
-        if (_process.Stopping.IsCancellationRequested)
+        // A process told to stop is woken by its mailbox closing (TryTerminate closes it before cancelling Stopping); with
+        // no token, the wait is the mailbox itself (nothing allocated), and a message already there is returned at once.
+        if (_process.IsStopping)
         {
             return ValueTask.FromCanceled<object>(_process.Stopping);
         }
 
-        ValueTask<object> read = _process.Mailbox.ReadAsync(CancellationToken.None);
-        if (read.IsCompletedSuccessfully)
-        {
-            _process.Taken();
-            return read;
-        }
-
-        return AwaitReadAsync(read);
-    }
-
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<object> AwaitReadAsync(ValueTask<object> read)
-    {
-        try
-        {
-            object message = await read.ConfigureAwait(false);
-            _process.Taken();
-            return message;
-        }
-        catch (System.Threading.Channels.ChannelClosedException ex)
-        {
-            throw new OperationCanceledException("The process is exiting.", ex, _process.Stopping);
-        }
-    }
-
-    private async ValueTask<object> ReceiveLinkedAsync(CancellationToken cancellationToken)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _process.Stopping);
-        return await ReadAsync(linked.Token).ConfigureAwait(false);
-    }
-
-    private async ValueTask<object> ReadAsync(CancellationToken token)
-    {
-        try
-        {
-            object message = await _process.Mailbox.ReadAsync(token).ConfigureAwait(false);
-            _process.Taken();
-            return message;
-        }
-        catch (System.Threading.Channels.ChannelClosedException ex)
-        {
-            throw new OperationCanceledException("The process is exiting.", ex, _process.Stopping);
-        }
+        return cancellationToken.CanBeCanceled ? _process.Mailbox.ReceiveCancellableAsync(cancellationToken) : _process.Mailbox.ReceiveAsync();
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> (on the node's clock) for the next message; null on timeout.</summary>
@@ -113,29 +63,26 @@ public sealed partial class ProcessContext
             return ready;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_process.IsStopping)
+        {
+            throw new OperationCanceledException("The process is exiting.", _process.Stopping);
+        }
+
         using var timer = new CancellationTokenSource(timeout, Node.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _process.Stopping, timer.Token);
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token) : null;
         try
         {
-            return await ReadAsync(linked.Token).ConfigureAwait(false);
+            return await _process.Mailbox.ReceiveCancellableAsync(linked?.Token ?? timer.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_process.Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_process.IsStopping)
         {
             return null;
         }
     }
 
     /// <summary>Takes the next message if one is waiting.</summary>
-    public bool TryReceive([NotNullWhen(true)] out object? message)
-    {
-        if (!_process.Mailbox.TryRead(out message))
-        {
-            return false;
-        }
-
-        _process.Taken();
-        return true;
-    }
+    public bool TryReceive([NotNullWhen(true)] out object? message) => _process.Mailbox.TryTake(out message);
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> (on any node).</summary>
     public bool Send(ProcessRef target, object message) => Node.Send(target, message);

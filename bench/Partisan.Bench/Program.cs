@@ -7,6 +7,7 @@ using Partisan.Bench;
 //   dotnet run -c Release --project bench/Partisan.Bench -- [pingpong|throughput|acked|hol|latency|call|all] [--json FILE] [--scale X]
 //   dotnet run -c Release --project bench/Partisan.Bench -- converge [--nodes N] [--memory]
 //   dotnet run -c Release --project bench/Partisan.Bench -- reconnect
+//   dotnet run -c Release --project bench/Partisan.Bench -- idle [--scale X] [--processes N]
 //   dotnet run -c Release --project bench/Partisan.Bench -- broadcast [--nodes N] [--scale X] [--simulated] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S]
 //   dotnet run -c Release --project bench/Partisan.Bench -- proxy --listen PORT --to HOST:PORT --delay-ms N [--window BYTES]
@@ -15,6 +16,7 @@ const string Usage = """
                           [--counters] [--causal] [--delay-ms N] [--window BYTES] [--protection None|Authenticated|Encrypted]
            Partisan.Bench converge [--nodes N] [--memory] [--json FILE]
            Partisan.Bench reconnect [--json FILE]
+           Partisan.Bench idle [--scale X] [--processes N] [--json FILE]
            Partisan.Bench broadcast [--nodes N] [--scale X] [--simulated] [--seed S] [--json FILE]
            Partisan.Bench simulate [--overlay fullmesh|hyparview] [--nodes N] [--kill 0.5,0.8] [--seed S] [--json FILE]
            Partisan.Bench proxy --listen [127.0.0.1:]PORT --to HOST:PORT --delay-ms N [--window BYTES]
@@ -25,6 +27,7 @@ const string Usage = """
       --delay-ms N    latency scenario: delay of the proxy each way (default 10, so 20 ms RTT)
       --window BYTES  latency scenario / proxy: bytes in flight per connection and direction (default 4194304)
       --protection X  frame protection of both processes' nodes (default: PartisanOptions' default)
+      --processes N   idle scenario: idle processes, servers and machines of each kind (default 100000 x scale)
       --nodes N       converge scenario: full-mesh nodes in this process, all joining at once (default 64)
       --memory        converge scenario: over the in-memory transport instead of TCP on 127.0.0.1
       --nodes N       broadcast scenario: full-mesh TCP nodes with broadcast on (default 8; simulated: 1000)
@@ -59,6 +62,7 @@ bool simulated = false;
 string simOverlay = "fullmesh";
 double[] simKills = [0.5, 0.8];
 int simSeed = 1;
+int? processCount = null;
 for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Length; i++)
 {
     string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -94,6 +98,9 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
         case "--seed" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int seedValue):
             simSeed = seedValue;
             break;
+        case "--processes" when int.TryParse(Next(), CultureInfo.InvariantCulture, out int pc) && pc >= 1:
+            processCount = pc;
+            break;
         case "--memory":
             memory = true;
             break;
@@ -113,7 +120,7 @@ for (int i = args.Length > 0 && !args[0].StartsWith('-') ? 1 : 0; i < args.Lengt
     }
 }
 
-if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "simulate" or "broadcast" or "all") || (jsonPath is null && args.Contains("--json")))
+if (part is not ("pingpong" or "throughput" or "acked" or "hol" or "latency" or "call" or "converge" or "reconnect" or "idle" or "simulate" or "broadcast" or "all") || (jsonPath is null && args.Contains("--json")))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -220,6 +227,15 @@ try
     if (part == "reconnect")
     {
         results.Add(await Reconnect.RunAsync(30));
+    }
+
+    if (part == "idle")
+    {
+        int idleCount = processCount ?? Scaled(100_000);
+        foreach (Dictionary<string, object> result in await Idle.RunAsync(idleCount, TimeSpan.FromSeconds(Math.Max(60, idleCount / 5000))))
+        {
+            results.Add(result);
+        }
     }
 
     if (part == "simulate")

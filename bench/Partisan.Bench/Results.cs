@@ -96,6 +96,8 @@ internal sealed class Results(string? jsonPath, bool showCounters)
             case "latency":
                 string conns = $"{r["connections_used"]} conn";
                 return $"{bench,-10} {$"{Size(r["payload_bytes"])} x {r["senders"]} snd, p{r["parallelism"]}, {conns}",-28} {r["n"],8}  {Num(r["ops_per_s"]),9} ops/s  {Num(r["mib_per_s"]),7} MiB/s  p50 {Ms(r, "p50_us")} ms  p99 {Ms(r, "p99_us")} ms";
+            case "idle":
+                return $"{bench,-10} {$"idle {r["case"]}",-28} {r["n"],8}  {Format(r["bytes_per_process"])} B each ({Format(r["bytes_per_process_after_answer"])} B after one message; heap size {Format(r["heap_size_bytes_per_process"])} B), {Format(r["allocated_bytes_per_spawn"])} B allocated a spawn; spawned in {r["spawn_s"]} s ({r["spawns_per_s"]}/s), {r["answered"]} answered ({r["called"]} calls) in {r["check_s"]} s, stopped in {r["stop_s"]} s; heap {r["heap_mib"]} MiB, working set {r["working_set_mib"]} MiB";
             case "reconnect":
                 return $"{bench,-10} {"default channel killed",-28} {r["kills"],8}  back in p50 {r["p50_ms"]} ms (min {r["min_ms"]}, max {r["max_ms"]})";
             case "converge":

@@ -4,8 +4,9 @@ using BenchmarkDotNet.Attributes;
 namespace Partisan.Benchmarks;
 
 /// <summary>
-/// Mailbox cost: the bare unbounded channel the runtime uses for a process mailbox (same options), and
-/// local sends to a real spawned process that counts them (Send, mailbox, the process's ReceiveAsync loop).
+/// Mailbox cost: the runtime's process mailbox (<see cref="Partisan.Processes.Mailbox"/>) beside the bare unbounded
+/// channel it replaced (same options), and local sends to a real spawned process that counts them (Send, mailbox, the
+/// process's ReceiveAsync loop).
 /// </summary>
 [MemoryDiagnoser]
 public class MailboxBenchmarks
@@ -19,6 +20,7 @@ public class MailboxBenchmarks
         AllowSynchronousContinuations = false,
     });
 
+    private readonly Partisan.Processes.Mailbox _ours = new();
     private PartisanNode _node = null!;
     private Pid _counter;
     private TaskCompletionSource _burstDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,6 +55,33 @@ public class MailboxBenchmarks
         _mailbox.Writer.TryWrite(Message);
         _mailbox.Reader.TryRead(out object? message);
         return message!;
+    }
+
+    /// <summary>The same with the runtime's mailbox.</summary>
+    [Benchmark]
+    public object MailboxPostTake()
+    {
+        _ours.Post(Message);
+        _ours.TryTake(out object? message);
+        return message!;
+    }
+
+    /// <summary>The same burst with the runtime's mailbox.</summary>
+    [Benchmark(OperationsPerInvoke = Burst)]
+    public int MailboxBurst()
+    {
+        for (int i = 0; i < Burst; i++)
+        {
+            _ours.Post(Message);
+        }
+
+        int n = 0;
+        while (_ours.TryTake(out _))
+        {
+            n++;
+        }
+
+        return n;
     }
 
     /// <summary>Enqueue a burst, then drain it (the queue grows and shrinks).</summary>

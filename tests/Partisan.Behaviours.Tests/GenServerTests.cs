@@ -120,6 +120,32 @@ public class GenServerTests
     }
 
     [Fact]
+    public async Task Each_of_several_unanswered_calls_fails_when_the_server_stops_and_answered_ones_stay_answered()
+    {
+        await using var nodes = new TestNodes();
+        PartisanNode node = await nodes.StartAsync();
+        Pid pid = await GenServer.StartAsync(node, () => new CounterServer());
+        Task<string> first = GenServer.CallAsync<string>(node, pid, "wait");
+        Task<string> second = GenServer.CallAsync<string>(node, pid, "wait");
+        Assert.Equal(2, await GenServer.CallAsync<int>(node, pid, "release"));
+        Assert.Equal("released", await first);
+        Assert.Equal("released", await second);
+        Assert.Equal(1L, await GenServer.CallAsync<long>(node, pid, Add(1))); // answered at once: never left outstanding
+
+        Task<object?>[] left = [.. Enumerable.Range(0, 3).Select(_ => GenServer.CallAsync(node, pid, "wait", Timeout.InfiniteTimeSpan))];
+        await Eventually.True(() => node.PendingCalls == 3, "three calls are pending");
+        await GenServer.StopAsync(node, pid, new ExitReason("maintenance"));
+
+        foreach (Task<object?> call in left)
+        {
+            var error = await Assert.ThrowsAsync<CalleeDownException>(() => call);
+            Assert.Equal(new ExitReason("maintenance"), error.Reason);
+        }
+
+        Assert.Equal(0, node.PendingCalls);
+    }
+
+    [Fact]
     public async Task Calls_to_a_node_that_goes_down_fail_with_noconnection()
     {
         await using var nodes = new TestNodes();
