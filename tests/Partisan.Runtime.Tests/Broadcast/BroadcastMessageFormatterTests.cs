@@ -1,5 +1,6 @@
 using Partisan.Broadcast;
 using Partisan.Serialization;
+using Partisan.Tests.Support;
 
 namespace Partisan.Tests.Broadcast;
 
@@ -8,22 +9,9 @@ public class BroadcastMessageFormatterTests
 {
     private static readonly NodeName Root = NodeName.Parse("root@h");
 
-    private static byte[] Encode(object message)
-    {
-        using var buffer = new WireBuffer();
-        var writer = new WireWriter(buffer, WireContext.Default);
-        writer.WriteObject(message);
-        writer.Flush();
-        return buffer.ToArray();
-    }
+    private static byte[] Encode(object? message) => WireRoundTrip.Encode(message);
 
-    private static object? Decode(byte[] bytes)
-    {
-        var reader = new WireReader(bytes, WireContext.Default);
-        object? message = reader.ReadObject();
-        Assert.True(reader.End, "every byte consumed");
-        return message;
-    }
+    private static object? Decode(byte[] bytes) => WireRoundTrip.Decode(bytes);
 
     [Fact]
     public void Every_message_round_trips_under_its_reserved_id()

@@ -6,22 +6,9 @@ namespace Partisan.Tests.Serialization;
 /// <summary>Large binary messages in pooled memory: same bytes as byte[], read into a rented array the receiver gives back.</summary>
 public class PooledBytesTests
 {
-    private static byte[] Encode(object? message)
-    {
-        using var buffer = new WireBuffer();
-        var writer = new WireWriter(buffer, WireContext.Default);
-        writer.WriteObject(message);
-        writer.Flush();
-        return buffer.ToArray();
-    }
+    private static byte[] Encode(object? message) => WireRoundTrip.Encode(message);
 
-    private static object? Decode(byte[] bytes)
-    {
-        var reader = new WireReader(bytes, WireContext.Default);
-        object? message = reader.ReadObject();
-        Assert.True(reader.End, "every byte consumed");
-        return message;
-    }
+    private static object? Decode(byte[] bytes) => WireRoundTrip.Decode(bytes);
 
     private static byte[] Pattern(int length)
     {
