@@ -11,7 +11,7 @@ namespace Partisan.Serialization;
 /// </summary>
 public sealed class WireBuffer : IBufferWriter<byte>, IDisposable
 {
-    private const int MaxSegmentSize = 64 * 1024; // below the large-object heap (85,000 B): a 64 KiB message took a 128 KiB array, so streams of them churned gen-2 collections
+    private const int MaxSegmentSize = 1024 * 1024;
     private readonly int _initialSize;
     private readonly List<byte[]> _segments = new();
     private readonly List<int> _segmentLengths = new();

@@ -52,6 +52,7 @@ internal static class BenchServer
             while (true)
             {
                 var bulk = (Bulk)await ctx.ReceiveAsync();
+                bulk.Payload.Dispose(); // received in pooled memory: give it back
                 var reply = new ForwardOptions { Channel = bulk.Channel, PartitionKey = bulk.Key };
                 node.ForwardMessage(bulk.ReplyTo.Node, bulk.ReplyTo, bulk.Key, reply);
             }

@@ -287,7 +287,7 @@ internal static class Scenarios
             PartisanNode node = session.Node;
             NodeName remote = session.Remote;
             var bulk = ProcessRef.ForName("bulk", remote);
-            byte[] payload = Payload(size);
+            PooledBytes payload = PooledBytes.CopyOf(Payload(size)); // copied into each frame; the sender keeps it
             int window = Math.Max(2, 32 * MiB / size);
             node.Spawn(async ctx =>
             {
@@ -405,7 +405,7 @@ internal static class Scenarios
         PartisanNode node = session.Node;
         NodeName remote = session.Remote;
         var bulk = ProcessRef.ForName("bulk", remote);
-        byte[] payload = Payload(size);
+        PooledBytes payload = PooledBytes.CopyOf(Payload(size)); // copied into each frame; the sender keeps it
         int senders = keys.Length;
         var finished = new Task<List<long>>[senders];
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
