@@ -176,17 +176,28 @@ internal sealed partial class OverlayRunner
                 up = true;
             }
 
-            SetReachable(name, up, reason);
+            _verdicts.Add((name, up));
         }
 
+        // The routes first, then the node-up events: a subscriber woken by "up" (ReachAsync) that sends at once must find
+        // the next hop, or its first message waited in the queue of a connection that never opens while the next ones
+        // went by relay (a relayed stream's first message arrived second, or never, in full-suite runs).
         FrozenDictionary<NodeName, NodeName> current = _nextHops;
         if (hops is null ? current.Count > 0 : !SameHops(current, hops))
         {
             _nextHops = hops is null ? FrozenDictionary<NodeName, NodeName>.Empty : hops.ToFrozenDictionary();
         }
 
+        foreach ((NodeName name, bool up) in _verdicts)
+        {
+            SetReachable(name, up, reason);
+        }
+
+        _verdicts.Clear();
         PublishReachability(relayChanged: false);
     }
+
+    private readonly List<(NodeName Name, bool Up)> _verdicts = new();
 
     private static bool SameHops(FrozenDictionary<NodeName, NodeName> current, Dictionary<NodeName, NodeName> next)
     {
