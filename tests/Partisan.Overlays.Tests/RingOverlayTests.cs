@@ -3,6 +3,7 @@ using Partisan.Tests.Support;
 namespace Partisan.Overlays.Tests;
 
 /// <summary>A user-written overlay (<see cref="RingOverlay"/>) over real TCP: members everywhere, links to neighbours only, the rest by relay.</summary>
+[Collection(RelayRouteCollection.Name)]
 public class RingOverlayTests
 {
     private const int Size = 6;
@@ -67,6 +68,7 @@ public class RingOverlayTests
         // Neighbours connected is not yet a route to a non-neighbour: a message sent before the next hop is known waits
         // for a direct connection that never opens.
         Assert.True(await from.ReachAsync(to.Name, TimeSpan.FromSeconds(20)), $"{from.Name} reaches {to.Name}");
+        await RelayPath.WaitUntilDeliveredAsync(from, to);
         for (int i = 0; i < 200; i++)
         {
             Assert.True(from.Send(ProcessRef.ForName("inbox", to.Name), i), $"message {i} was routed");
