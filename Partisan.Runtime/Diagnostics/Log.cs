@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(4004, LogLevel.Warning, "Dropped a control message from {Peer}: {Message}")]
     public static partial void BadControlMessage(ILogger logger, NodeName peer, string message);
+
+    [LoggerMessage(4006, LogLevel.Debug, "Dropped a message for {Node}: no route to it appeared within the route wait")]
+    public static partial void NoRoute(ILogger logger, NodeName node);
 }

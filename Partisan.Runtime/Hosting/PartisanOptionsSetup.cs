@@ -58,6 +58,7 @@ internal sealed partial class PartisanOptionsSetup : IConfigureOptions<PartisanO
             [nameof(PartisanOptions.FrameProtection)] = (s, o, r) => ReadEnum<FrameProtection>(s, r, v => o.FrameProtection = v),
             [nameof(PartisanOptions.RemoteRefUriPadding)] = (s, o, r) => ReadBoolean(s, r, v => o.RemoteRefUriPadding = v),
             [nameof(PartisanOptions.RelayHops)] = (s, o, r) => ReadInt32(s, r, v => o.RelayHops = v),
+            [nameof(PartisanOptions.RouteWaitTimeout)] = (s, o, r) => ReadTimeSpan(s, r, v => o.RouteWaitTimeout = v),
             [nameof(PartisanOptions.PropagateTraceContext)] = (s, o, r) => ReadBoolean(s, r, v => o.PropagateTraceContext = v),
             [nameof(PartisanOptions.TraceSends)] = (s, o, r) => ReadBoolean(s, r, v => o.TraceSends = v),
             [nameof(PartisanOptions.OverlaySeed)] = (s, o, r) => ReadInt32(s, r, v => o.OverlaySeed = v),

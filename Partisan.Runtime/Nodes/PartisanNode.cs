@@ -87,6 +87,8 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _overlay = new OverlayRunner(loop, overlay, _connections, _router, events, TimeProvider, random, _logger);
         _router.UseNextHops(() => _overlay.NextHops);
         _router.OnRouteMissing(_overlay.RequestRoute);
+        _router.UseMembership(IsMember);
+        _router.UseRouteWait(TimeProvider, options.RouteWaitTimeout, options.MaxPendingBytesPerConnection);
         _peers = new PeerService(loop, _connections, _overlay, events, dispatcher);
 
         if (options.PropagateTraceContext || Spans.Enabled)
@@ -235,6 +237,7 @@ public sealed partial class PartisanNode : IAsyncDisposable
         _acks.Dispose();
         _causal.Dispose();
         await _peers.DisposeAsync().ConfigureAwait(false);
+        _router.StopRouteWait();
         if (_broadcast is not null)
         {
             await _broadcast.StopAsync().ConfigureAwait(false);

@@ -142,6 +142,14 @@ public sealed class PartisanOptions
     /// </summary>
     public int RelayHops { get; set; } = DefaultRelayHops;
 
+    /// <summary>
+    /// How long a message for a member with no route yet waits for one before it is dropped (default 5 s; zero drops at
+    /// once). A member has no route while the overlay neither connects to it nor reaches it by relay: a message sent as
+    /// the overlay forms or heals (or relayed through a node that has not yet computed its own next hop) waits, in order,
+    /// and later messages for that member wait behind it. Up to <see cref="MaxPendingBytesPerConnection"/> wait per member.
+    /// </summary>
+    public TimeSpan RouteWaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The default of <see cref="RelayHops"/>.</summary>
     public const int DefaultRelayHops = 5;
 
@@ -284,6 +292,11 @@ public sealed class PartisanOptions
         if (RelayHops is < 1 or > 255)
         {
             errors.Add($"RelayHops must be between 1 and 255, not {RelayHops}.");
+        }
+
+        if (RouteWaitTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"RouteWaitTimeout must not be negative, not {RouteWaitTimeout}.");
         }
 
         CheckPositive(errors, nameof(ConnectTimeout), ConnectTimeout);

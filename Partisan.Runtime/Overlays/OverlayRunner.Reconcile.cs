@@ -195,6 +195,7 @@ internal sealed partial class OverlayRunner
 
         _verdicts.Clear();
         PublishReachability(relayChanged: false);
+        _router.RetryHeld(); // frames that waited for a route to a member take the one this reconcile made
     }
 
     private readonly List<(NodeName Name, bool Up)> _verdicts = new();

@@ -18,20 +18,7 @@ internal sealed partial class Router
     public OutboundFrame EncodeDetached(ProcessRef target, object message, in ForwardOptions options, in FrameExtensions extensions, out long key)
     {
         string channel = options.Channel ?? ChannelOptions.DefaultName;
-        ChannelOptions? settings = null;
-        foreach (ChannelOptions candidate in _connections.Channels)
-        {
-            if (candidate.Name == channel)
-            {
-                settings = candidate;
-                break;
-            }
-        }
-
-        if (settings is null)
-        {
-            throw UnknownChannel(channel);
-        }
+        ChannelOptions settings = FindChannel(channel) ?? throw UnknownChannel(channel);
 
         key = options.PartitionKey is null ? PartitionHash.Of(target) : PartitionHash.Of(options.PartitionKey);
         OutboundFrame frame = OutboundFrame.Rent();
@@ -54,7 +41,7 @@ internal sealed partial class Router
     /// </summary>
     public bool ForwardEncoded(NodeName node, string channel, long key, ReadOnlySpan<byte> body, int extensionsLength)
     {
-        if (TryRoute(node, channel, key, out Route route) is not null)
+        if (TryRoute(node, channel, key, out Route route) is { } failure && failure != HoldRoute)
         {
             return false;
         }
@@ -68,7 +55,7 @@ internal sealed partial class Router
             frame.ExtensionsLength = extensionsLength;
         }
 
-        return Enqueue(route.Slot, frame);
+        return Deliver(node, route, frame, bounded: true);
     }
 
     /// <summary>The protocol version the connections to <paramref name="node"/> settled on; 0 while none was ever established.</summary>

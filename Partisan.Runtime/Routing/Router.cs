@@ -38,6 +38,25 @@ internal sealed partial class Router
         _relayHops = (byte)relayHops;
     }
 
+    private Func<NodeName, bool> _isMember = static _ => false;
+
+    /// <summary>Whether a node is a member (a member with no route yet is waited for; any other node is unknown).</summary>
+    public void UseMembership(Func<NodeName, bool> isMember) => _isMember = isMember;
+
+    /// <summary>The settings of the channel named <paramref name="name"/>; null when it is not configured.</summary>
+    private ChannelOptions? FindChannel(string name)
+    {
+        foreach (ChannelOptions candidate in _connections.Channels)
+        {
+            if (candidate.Name == name)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Where next hops come from (the overlay runner's snapshot).</summary>
     public void UseNextHops(Func<FrozenDictionary<NodeName, NodeName>> nextHops) => _nextHops = nextHops;
 
@@ -46,21 +65,28 @@ internal sealed partial class Router
     /// <summary>Called (any thread) when a send finds neither a connection nor a next hop, so the overlay can look for a route.</summary>
     public void OnRouteMissing(Action<NodeName> routeMissing) => _routeMissing = routeMissing;
 
-    private readonly record struct Route(ConnectionSlot Slot, ChannelOptions Channel, NodeName? RelayTo);
+    /// <summary>Where a frame goes: a connection (<paramref name="Slot"/>), or, when it is null, to wait for a route (<see cref="Hold"/>).</summary>
+    private readonly record struct Route(ConnectionSlot? Slot, ChannelOptions Channel, NodeName? RelayTo);
 
-    /// <summary>Resolves the slot for <paramref name="node"/> on <paramref name="channel"/>; null with the drop reason when there is none.</summary>
-    private string? TryRoute(NodeName node, string channel, long key, out Route route)
+    /// <summary>
+    /// Resolves the slot for <paramref name="node"/> on <paramref name="channel"/>; null when there is one, else the drop
+    /// reason, or <see cref="HoldRoute"/> (with a <paramref name="route"/> that has no slot) when the frame is to wait for a
+    /// route: the member is known and not down, but neither connected, nor wanted by the overlay, nor reached by relay yet
+    /// (or earlier frames for it wait, unless <paramref name="ignoreWaits"/>).
+    /// </summary>
+    private string? TryRoute(NodeName node, string channel, long key, out Route route, bool ignoreWaits = false)
     {
         FrozenDictionary<NodeName, PeerConnectionSet> table = _connections.Table;
         table.TryGetValue(node, out PeerConnectionSet? direct);
         PeerConnectionSet? via = null;
-        if (direct is null || direct.Connected == 0)
+        bool hold = !ignoreWaits && IsWaiting(node);
+        if (!hold && (direct is null || direct.Connected == 0))
         {
             if (_nextHops().TryGetValue(node, out NodeName hop) && table.TryGetValue(hop, out PeerConnectionSet? hopSet) && !hopSet.IsDown)
             {
                 via = hopSet;
             }
-            else if (direct is null || direct.IsDown)
+            else if (direct is null ? node == _self || !_isMember(node) : direct.IsDown)
             {
                 route = default;
                 if (node != _self)
@@ -70,6 +96,25 @@ internal sealed partial class Router
 
                 return direct is null ? "unknown_node" : "not_connected";
             }
+            else if (direct is null || (!direct.Wanted && !direct.OnDemand))
+            {
+                // A member the overlay neither connects to nor relays to yet (or whose connection nobody will ever
+                // dial, where the frame would wait for ever): wait for a route.
+                hold = true;
+                _routeMissing?.Invoke(node);
+            }
+        }
+
+        if (hold)
+        {
+            if (FindChannel(channel) is not { } waiting)
+            {
+                route = default;
+                return "unknown_channel";
+            }
+
+            route = new Route(null, waiting, null);
+            return HoldRoute;
         }
 
         PeerConnectionSet set = via ?? direct!;
@@ -169,17 +214,16 @@ internal sealed partial class Router
     /// speaks protocol version 1).
     /// </summary>
     public bool ForwardUnstaged(NodeName node, ProcessRef target, object message, in ForwardOptions options, in FrameExtensions extensions) =>
-        PrepareMessage(node, target, message, options, extensions, out ConnectionSlot? slot) is { } frame && Enqueue(slot!, frame);
+        PrepareMessage(node, target, message, options, extensions, out Route route) is { } frame && Deliver(node, route, frame, bounded: true);
 
     /// <summary>The one preparation path of user messages: route, pick the connection, encode. Null (counted as dropped) when there is no route.</summary>
     /// <exception cref="ArgumentException">The channel is not configured.</exception>
-    private OutboundFrame? PrepareMessage(NodeName node, ProcessRef target, object message, in ForwardOptions options, in FrameExtensions extensions, out ConnectionSlot? slot)
+    private OutboundFrame? PrepareMessage(NodeName node, ProcessRef target, object message, in ForwardOptions options, in FrameExtensions extensions, out Route route)
     {
         string channel = options.Channel ?? ChannelOptions.DefaultName;
         long key = options.PartitionKey is null ? PartitionHash.Of(target) : PartitionHash.Of(options.PartitionKey);
-        if (TryRoute(node, channel, key, out Route route) is { } failure)
+        if (TryRoute(node, channel, key, out route) is { } failure && failure != HoldRoute)
         {
-            slot = null;
             return failure == "unknown_channel" ? throw UnknownChannel(channel) : DroppedFrame(failure);
         }
 
@@ -194,7 +238,6 @@ internal sealed partial class Router
             throw;
         }
 
-        slot = route.Slot;
         return frame;
     }
 
@@ -226,12 +269,16 @@ internal sealed partial class Router
             (node, target, message, options, extensions) = (staged.Destination, staged.Target, staged.Message, staged.Options, staged.Extensions);
         }
 
-        if (PrepareMessage(node, target, message, options, extensions, out ConnectionSlot? prepared) is not { } frame)
+        if (PrepareMessage(node, target, message, options, extensions, out Route route) is not { } frame)
         {
             return false;
         }
 
-        ConnectionSlot slot = prepared!;
+        if (route.Slot is not { } slot)
+        {
+            return Deliver(node, route, frame, bounded: true);
+        }
+
         if (slot.Queue.HasRoomFor(frame) && slot.Queue.TryEnqueue(frame))
         {
             return true;
@@ -269,7 +316,7 @@ internal sealed partial class Router
     /// must not wait for other processes' large messages); an acknowledgement is no process's (0).
     /// </remarks>
     public bool SendControl(NodeName node, object message, string channel, long key, long sender = OutboundFrame.AfterAll) =>
-        PrepareControl(node, message, channel, key, sender, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: slot!.Channel.Monotonic);
+        PrepareControl(node, message, channel, key, sender, out Route route) is { } frame && Deliver(node, route, frame, bounded: route.Channel.Monotonic);
 
     /// <summary>
     /// Sends an overlay's message on the membership channel, within the queue's byte limit (an overlay tolerates loss
@@ -278,13 +325,13 @@ internal sealed partial class Router
     /// </summary>
     public bool SendOverlay(NodeName node, object message, long supersedeKey)
     {
-        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, 0, out ConnectionSlot? slot) is not { } frame)
+        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, 0, out Route route) is not { } frame)
         {
             return false;
         }
 
         frame.SupersedeKey = supersedeKey;
-        return EnqueueControl(slot!, frame, bounded: true);
+        return Deliver(node, route, frame, bounded: true);
     }
 
     /// <summary>
@@ -293,13 +340,12 @@ internal sealed partial class Router
     /// Relayed like any frame when <paramref name="node"/> is reached through a next hop.
     /// </summary>
     public bool SendControlBounded(NodeName node, object message, string channel) =>
-        PrepareControl(node, message, channel, 0, 0, out ConnectionSlot? slot) is { } frame && EnqueueControl(slot!, frame, bounded: true);
+        PrepareControl(node, message, channel, 0, 0, out Route route) is { } frame && Deliver(node, route, frame, bounded: true);
 
-    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, long sender, out ConnectionSlot? slot)
+    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, long sender, out Route route)
     {
-        if (TryRoute(node, channel, key, out Route route) is not null)
+        if (TryRoute(node, channel, key, out route) is { } failure && failure != HoldRoute)
         {
-            slot = null;
             return null;
         }
 
@@ -314,7 +360,6 @@ internal sealed partial class Router
             throw;
         }
 
-        slot = route.Slot;
         return frame;
     }
 
@@ -339,7 +384,8 @@ internal sealed partial class Router
             return;
         }
 
-        if (TryRoute(header.Destination, channel.Name, header.Key, out Route route) is { } failure)
+        string? failure = TryRoute(header.Destination, channel.Name, header.Key, out Route route);
+        if (failure is not null && failure != HoldRoute)
         {
             Log.RelayDropped(_logger, header.Origin, header.Destination, failure);
             _metrics.Dropped("relay_" + failure);
@@ -364,7 +410,15 @@ internal sealed partial class Router
         }
 
         frame.Key = header.Key;
-        Enqueue(route.Slot, frame);
+        if (route.Slot is { } slot)
+        {
+            Enqueue(slot, frame);
+        }
+        else
+        {
+            // The destination is known here but this node has no route to it yet (its overlay is still settling): wait for one.
+            Hold(header.Destination, new HeldFrame(frame, channel.Name, Bounded: true, Bare: false, _time.GetTimestamp()));
+        }
     }
 
     private OutboundFrame? DroppedFrame(string reason)
