@@ -6,7 +6,8 @@ namespace Partisan.Discovery;
 /// <summary>
 /// Partisan's discovery agent: every <see cref="DiscoveryOptions.Interval"/> (on the node's clock) it asks an
 /// <see cref="IPeerDiscovery"/> for peers, joins each address that is neither this node's nor a member's, and, with
-/// <see cref="DiscoveryOptions.RemoveVanished"/>, removes a member whose address it found before and finds no more. A
+/// <see cref="DiscoveryOptions.RemoveVanished"/>, removes a member whose address it found before and finds no more (again
+/// each round while that member is back, until the address is found again or no member owns it). A
 /// failed lookup or join is logged and tried again next round. Dispose to stop.
 /// </summary>
 public sealed partial class PeerDiscoveryAgent : IAsyncDisposable
@@ -18,6 +19,8 @@ public sealed partial class PeerDiscoveryAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private HashSet<ListenAddress> _lastFound = [];
+    private readonly HashSet<ListenAddress> _vanished = [];
+    private readonly List<ListenAddress> _forgotten = [];
     private Task _loop = Task.CompletedTask;
     private long _rounds;
 
@@ -82,14 +85,26 @@ public sealed partial class PeerDiscoveryAgent : IAsyncDisposable
 
         if (_options.RemoveVanished)
         {
-            foreach (ListenAddress gone in _lastFound.Where(a => !now.Contains(a)))
+            // An address found before and missing now has vanished until it is found again. Its member is removed every
+            // round while it is one: a removal can lose to a concurrent add (another node's join of it, its own re-add),
+            // which the membership CRDT lets win, so one attempt is not enough. Once no member owns it, it is forgotten.
+            _vanished.UnionWith(_lastFound);
+            _vanished.ExceptWith(now);
+            _forgotten.Clear();
+            foreach (ListenAddress gone in _vanished)
             {
                 if (Owner(_node.PeerService.MemberSpecs, gone) is { } node && node != _node.Name)
                 {
                     await _node.LeaveAsync(node, cancellationToken).ConfigureAwait(false);
                     Log.Removed(_logger, _node.Name, node, gone);
                 }
+                else
+                {
+                    _forgotten.Add(gone);
+                }
             }
+
+            _vanished.ExceptWith(_forgotten);
         }
 
         _lastFound = now;
