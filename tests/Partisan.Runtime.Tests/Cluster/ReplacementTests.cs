@@ -9,6 +9,7 @@ public class ReplacementTests
     [Fact]
     public async Task Repeated_replacements_under_load_lose_and_reorder_nothing()
     {
+        using var drops = new DropLog();
         await using var nodes = new TestNodes();
         PartisanNode[] pair = await nodes.StartClusterAsync(2);
         PartisanNode lower = pair[0].Name < pair[1].Name ? pair[0] : pair[1];
@@ -21,7 +22,7 @@ public class ReplacementTests
         {
             for (int i = 0; i < Count; i++)
             {
-                Assert.True(await from.SendAsync(ProcessRef.ForName("inbox", to.Name), i), $"message {i} was queued");
+                Assert.True(await from.SendAsync(ProcessRef.ForName("inbox", to.Name), i), $"message {i} from {from.Name} was queued ({drops})");
                 if (i % 500 == 0)
                 {
                     await Task.Yield();
@@ -46,7 +47,8 @@ public class ReplacementTests
         {
             for (int i = 0; i < Count; i++)
             {
-                Assert.Equal(i, await probe.NextAsync());
+                object received = await Eventually.Within(probe.NextAsync(), $"message {i} ({drops})");
+                Assert.True(i.Equals(received), $"message {i} expected, {received} received ({drops})");
             }
         }
     }
