@@ -260,7 +260,9 @@ public sealed class ClientServerOverlay : IOverlay
         switch (message)
         {
             case ulong digest:
-                if (digest != _state.Digest && _state.Contains(from))
+                // As the full mesh: a prober that is not a member was removed without hearing it; a node that left
+                // answers members only.
+                if (digest != _state.Digest && (_state.Contains(from) || !_departed))
                 {
                     _context.Send(from, _state);
                 }

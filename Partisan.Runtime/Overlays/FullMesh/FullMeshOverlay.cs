@@ -157,9 +157,11 @@ public sealed class FullMeshOverlay : IOverlay
         switch (message)
         {
             case ulong digest:
-                // Anti-entropy probe: answer only when the states differ, and only a member (or a node that
-                // still counts this one as a member, which the state it gets back will settle).
-                if (digest != _state.Digest && _state.Contains(from))
+                // Anti-entropy probe: answer when the states differ. A node probes only nodes it counts as members,
+                // so a prober that is not a member here was removed without hearing it (the notice was lost with its
+                // connection): the state it gets back tells it, or it stays connected and a member in its own eyes for
+                // ever. A node that left answers members only: its fresh state would re-add it elsewhere.
+                if (digest != _state.Digest && (_state.Contains(from) || !_departed))
                 {
                     _context.Send(from, _state);
                 }

@@ -1,3 +1,4 @@
+using Partisan.Faults;
 using Partisan.Tests.Support;
 
 namespace Partisan.Tests.Cluster;
@@ -46,6 +47,24 @@ public class MembershipTests
 
         await removed.JoinAsync(cluster[0].ListenAddresses[0]);
         await Eventually.True(() => TestNodes.AllSee(cluster), "the removed node rejoins and everyone converges again");
+    }
+
+    [Fact]
+    public async Task A_removed_node_that_missed_the_notice_learns_it_from_the_next_anti_entropy_answer()
+    {
+        await using var nodes = new TestNodes();
+        PartisanNode[] pair = await nodes.StartClusterAsync(2, o => o.Faults.Enabled = true);
+        (PartisanNode a, PartisanNode c) = (pair[0], pair[1]);
+        FaultHandle lost = a.Faults.Add(new FaultRule { Action = FaultAction.Drop, Peer = c.Name, Channel = ChannelOptions.MembershipName });
+
+        await a.LeaveAsync(c.Name); // the notice to c is lost
+        await Eventually.True(() => !a.Members().Contains(c.Name), "a no longer lists c");
+        Assert.Contains(a.Name, c.Members());
+
+        // c still counts a as a member, dials it and probes it; a answers a prober that is not its member with its state.
+        a.Faults.Remove(lost);
+        await Eventually.True(() => c.Members().Count == 1, "c learns that it was removed and lists only itself");
+        Assert.DoesNotContain(c.Name, a.Members());
     }
 
     [Fact]
@@ -113,6 +132,6 @@ public class MembershipTests
         Assert.Equal(b.Name, node);
         Assert.False(string.IsNullOrEmpty(reason));
         Assert.Contains(b.Name, a.Members()); // still a member: it did not leave, it went down
-        Assert.DoesNotContain(b.Name, a.Nodes());
+        await Eventually.True(() => !a.Nodes().Contains(b.Name), "a lists b as connected no more"); // a redials a member that is down; b's refusal ends that
     }
 }

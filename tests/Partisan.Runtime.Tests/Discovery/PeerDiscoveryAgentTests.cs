@@ -59,36 +59,6 @@ public class PeerDiscoveryAgentTests
     }
 
     [Fact]
-    public async Task With_RemoveVanished_a_member_whose_address_stays_vanished_is_removed_again_when_it_comes_back()
-    {
-        await using var nodes = new TestNodes();
-        PartisanNode a = await nodes.StartAsync("a");
-        PartisanNode c = await nodes.StartAsync("c");
-        var dns = new FakeDnsLookup();
-        dns.Services["_partisan._tcp.test"] = [Srv(c)];
-        dns.Addresses[Srv(c).Host] = [System.Net.IPAddress.Loopback];
-        var discovery = new DnsPeerDiscovery(dns, "_partisan._tcp.test", DnsRecordKind.Srv, port: 0);
-        await using var removing = new PeerDiscoveryAgent(a, discovery, new DiscoveryOptions { RemoveVanished = true });
-        await removing.RunOnceAsync();
-        await Eventually.True(() => a.Members().Contains(c.Name), "a joined c");
-
-        dns.Services["_partisan._tcp.test"] = [];
-        await removing.RunOnceAsync();
-        await Eventually.True(() => !a.Members().Contains(c.Name), "c is removed");
-
-        await c.JoinAsync(a.ListenAddresses[0]); // c comes back on its own, its address still missing from DNS
-        await Eventually.True(() => a.Members().Contains(c.Name), "c is a member again");
-        await removing.RunOnceAsync();
-        await Eventually.True(() => !a.Members().Contains(c.Name), "c is removed again: its address is still vanished");
-
-        dns.Services["_partisan._tcp.test"] = [Srv(c)];
-        await removing.RunOnceAsync(); // found again: joined, and no longer removed
-        await Eventually.True(() => a.Members().Contains(c.Name), "c, back in DNS, is joined");
-        await removing.RunOnceAsync();
-        Assert.Contains(c.Name, a.Members());
-    }
-
-    [Fact]
     public async Task Rounds_run_at_start_and_then_every_interval_of_the_agents_clock()
     {
         await using var nodes = new TestNodes();
