@@ -325,7 +325,7 @@ internal sealed partial class Router
     /// </summary>
     public bool SendOverlay(NodeName node, object message, long supersedeKey)
     {
-        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, 0, out Route route) is not { } frame)
+        if (PrepareControl(node, message, ChannelOptions.MembershipName, 0, 0, out Route route, mayWait: false) is not { } frame)
         {
             return false;
         }
@@ -340,11 +340,15 @@ internal sealed partial class Router
     /// Relayed like any frame when <paramref name="node"/> is reached through a next hop.
     /// </summary>
     public bool SendControlBounded(NodeName node, object message, string channel) =>
-        PrepareControl(node, message, channel, 0, 0, out Route route) is { } frame && Deliver(node, route, frame, bounded: true);
+        PrepareControl(node, message, channel, 0, 0, out Route route, mayWait: false) is { } frame && Deliver(node, route, frame, bounded: true);
 
-    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, long sender, out Route route)
+    /// <summary>
+    /// Routes and encodes a control message. With <paramref name="mayWait"/> false (an overlay's or broadcast's own
+    /// traffic, which repairs loss itself and should not arrive late), a member with no route yet is not waited for.
+    /// </summary>
+    private OutboundFrame? PrepareControl(NodeName node, object message, string channel, long key, long sender, out Route route, bool mayWait = true)
     {
-        if (TryRoute(node, channel, key, out route) is { } failure && failure != HoldRoute)
+        if (TryRoute(node, channel, key, out route) is { } failure && (failure != HoldRoute || !mayWait))
         {
             return null;
         }
