@@ -29,11 +29,29 @@ internal sealed class WriterBacklog
     private readonly Dictionary<long, int> _senders = new();
     private readonly HashSet<long> _seen = new();
     private readonly int _fragmentSize;
+    private readonly int _wholeLimit;
     private int _started;
     private uint _nextId;
 
-    /// <param name="fragmentSize">Frames longer than this go out in fragments of this many bytes.</param>
-    public WriterBacklog(int fragmentSize) => _fragmentSize = fragmentSize;
+    /// <param name="fragmentSize">
+    /// Frames longer than <see cref="WholeLimit"/> (this plus an eighth) go out in fragments of this many bytes, the last
+    /// one up to <see cref="WholeLimit"/>.
+    /// </param>
+    public WriterBacklog(int fragmentSize)
+    {
+        _fragmentSize = fragmentSize;
+        _wholeLimit = WholeLimitFor(fragmentSize);
+    }
+
+    /// <summary>
+    /// The longest frame written whole, and the longest last fragment: the fragment size plus an eighth. A frame just over
+    /// the fragment size (a 64 KiB payload and its envelope) then goes out whole instead of as a full fragment and a tail
+    /// of a few dozen bytes, each a reassembly on the peer; a small frame of another process waits at most an eighth longer.
+    /// </summary>
+    public int WholeLimit => _wholeLimit;
+
+    /// <summary>The <see cref="WholeLimit"/> for <paramref name="fragmentSize"/>.</summary>
+    public static int WholeLimitFor(int fragmentSize) => fragmentSize + (fragmentSize / 8);
 
     /// <summary>True when nothing is held.</summary>
     public bool IsEmpty => _held.Count == 0;
@@ -59,11 +77,11 @@ internal sealed class WriterBacklog
     }
 
     /// <summary>
-    /// True when <paramref name="frame"/> (just taken) must wait here: it is larger than a fragment, or an earlier frame it
+    /// True when <paramref name="frame"/> (just taken) must wait here: it is longer than <see cref="WholeLimit"/>, or an earlier frame it
     /// may not overtake is held. Costs two compares while nothing is held.
     /// </summary>
     public bool MustHold(OutboundFrame frame) =>
-        frame.Length > _fragmentSize || (_held.Count > 0 && (frame.Sender == OutboundFrame.AfterAll || _senders.ContainsKey(frame.Sender)));
+        frame.Length > _wholeLimit || (_held.Count > 0 && (frame.Sender == OutboundFrame.AfterAll || _senders.ContainsKey(frame.Sender)));
 
     /// <summary>Holds <paramref name="frame"/> after everything held.</summary>
     public void Hold(OutboundFrame frame)
@@ -165,7 +183,7 @@ internal sealed class WriterBacklog
     private bool WriteSome(ref HeldFrame entry, IBufferWriter<byte> output, ref long written, ref bool progress)
     {
         OutboundFrame frame = entry.Frame;
-        if (!entry.Started && frame.Length <= _fragmentSize)
+        if (!entry.Started && frame.Length <= _wholeLimit)
         {
             written += frame.WriteTo(output, withExtensions: true) + FrameCodec.HeaderSize;
             progress = true;
@@ -184,7 +202,8 @@ internal sealed class WriterBacklog
             _started++;
         }
 
-        int count = (int)Math.Min(_fragmentSize, frame.Length - entry.Sent);
+        long left = frame.Length - entry.Sent;
+        int count = left <= _wholeLimit ? (int)left : _fragmentSize; // no tail of a few bytes as a fragment of its own
         written += FrameCodec.WriteFragment(output, frame.Body, entry.Id, entry.Index, entry.Sent, count) + FrameCodec.HeaderSize;
         entry.Index++;
         entry.Sent += count;

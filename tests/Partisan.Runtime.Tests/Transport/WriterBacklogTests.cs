@@ -165,7 +165,36 @@ public class WriterBacklogTests
         var backlog = new WriterBacklog(FragmentSize);
         Assert.False(backlog.MustHold(Frame(sender: 0, FragmentSize, mark: 1)));
         Assert.False(backlog.MustHold(Frame(sender: 5, 10, mark: 1)));
-        Assert.True(backlog.MustHold(Frame(sender: 5, FragmentSize + 1, mark: 1)));
+        Assert.True(backlog.MustHold(Frame(sender: 5, backlog.WholeLimit + 1, mark: 1)));
+    }
+
+    [Fact]
+    public void A_frame_just_over_the_fragment_size_goes_out_whole()
+    {
+        var backlog = new WriterBacklog(FragmentSize);
+        var wire = new ArrayBufferWriter<byte>();
+        Assert.Equal(FragmentSize + (FragmentSize / 8), backlog.WholeLimit);
+        Take(backlog, Frame(sender: 1, FragmentSize + 100, mark: 1), wire); // a 64 KiB payload and its envelope
+        Take(backlog, Frame(sender: 1, backlog.WholeLimit, mark: 2), wire);
+
+        Assert.True(backlog.IsEmpty);
+        Assert.Equal([(FrameType.Message, (byte)1, FragmentSize + 100), (FrameType.Message, (byte)2, backlog.WholeLimit)], Read(wire));
+    }
+
+    [Fact]
+    public void A_fragmented_frame_ends_with_one_fragment_for_its_tail_instead_of_a_fragment_of_a_few_bytes()
+    {
+        var backlog = new WriterBacklog(FragmentSize);
+        var wire = new ArrayBufferWriter<byte>();
+        var done = new List<OutboundFrame>();
+        int length = (2 * FragmentSize) + 10; // over the whole limit: one full fragment, then the rest in one
+        Take(backlog, Frame(sender: 1, length, mark: 7), wire);
+        while (!backlog.IsEmpty)
+        {
+            backlog.WriteReady(wire, FragmentSize, committedOnly: false, done, out _);
+        }
+
+        Assert.Equal([(FrameType.Fragment, (byte)0, 0), (FrameType.Fragment, (byte)0, 0), (FrameType.Message, (byte)7, length)], Read(wire));
     }
 
     [Fact]
