@@ -70,13 +70,16 @@ public class ProcessTests
     {
         await using var nodes = new TestNodes();
         PartisanNode node = await nodes.StartAsync();
-        Pid pid = node.Spawn(ctx =>
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Pid pid = node.Spawn(async ctx =>
         {
+            await go.Task; // exits only once the test watches: WhenExited of a process already gone is noproc
             ctx.Exit(new ExitReason("done", "by itself"));
-            return Task.CompletedTask;
         });
 
-        Assert.Equal(new ExitReason("done", "by itself"), await Eventually.Within(node.WhenExited(pid), "the exit"));
+        Task<ExitReason> exited = node.WhenExited(pid);
+        go.SetResult();
+        Assert.Equal(new ExitReason("done", "by itself"), await Eventually.Within(exited, "the exit"));
     }
 
     [Fact]
