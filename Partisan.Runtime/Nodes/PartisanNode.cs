@@ -306,8 +306,8 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
     /// <summary>
     /// Makes sure <paramref name="node"/> can be reached (Erlang's <c>net_kernel:connect_node/1</c>): true at once when it is
-    /// reachable, directly or by relay; otherwise asks the overlay for a route (HyParView searches the cluster for one) and
-    /// waits until the node comes up. False when it does not within <paramref name="timeout"/>.
+    /// reachable, directly or by relay; otherwise asks the overlay for a route (HyParView searches the cluster for one), again
+    /// every second, and waits until the node comes up. False when it does not within <paramref name="timeout"/>.
     /// </summary>
     public async Task<bool> ReachAsync(NodeName node, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -318,22 +318,37 @@ public sealed partial class PartisanNode : IAsyncDisposable
 
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using IDisposable subscription = OnUp(_ => up.TrySetResult(), node);
-        _overlay.RequestRoute(node);
-        if (IsReachable(node))
+        long started = TimeProvider.GetTimestamp();
+        while (true)
         {
-            return true;
-        }
+            // Asked again every second while waiting: a search that found nothing (HyParView's gives up after its
+            // RouteSearchTimeout, e.g. while views change after a failure) is not retried by the overlay itself; a
+            // request while one is still running is ignored.
+            _overlay.RequestRoute(node);
+            if (IsReachable(node))
+            {
+                return true;
+            }
 
-        try
-        {
-            await up.Task.WaitAsync(timeout, TimeProvider, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return IsReachable(node);
+            TimeSpan remaining = timeout - TimeProvider.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            try
+            {
+                await up.Task.WaitAsync(remaining < RouteRequestInterval ? remaining : RouteRequestInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                // not yet: ask again
+            }
         }
     }
+
+    private static readonly TimeSpan RouteRequestInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Calls <paramref name="callback"/> when a node (or only <paramref name="node"/>) comes up.</summary>
     public IDisposable OnUp(Action<NodeName> callback, NodeName? node = null) => _peers.OnUp(callback, node);

@@ -144,6 +144,20 @@ public class RouteWaitTests
     }
 
     [Fact]
+    public async Task ReachAsync_asks_the_overlay_again_while_it_waits_and_is_true_once_a_route_appears()
+    {
+        await using Cluster cluster = await StartAsync();
+        (PartisanNode a, PartisanNode b, PartisanNode c) = (cluster.A, cluster.B, cluster.C);
+
+        Assert.False(await a.ReachAsync(c.Name, TimeSpan.FromSeconds(2.5)));
+        Assert.True(cluster.Script.RouteRequests.GetValueOrDefault((a.Name, c.Name)) >= 2, "a search that found nothing is asked for again");
+
+        Task<bool> reached = a.ReachAsync(c.Name, TimeSpan.FromSeconds(30));
+        cluster.Script.Route(a.Name, c.Name, b.Name);
+        Assert.True(await reached);
+    }
+
+    [Fact]
     public void A_negative_route_wait_is_a_configuration_error()
     {
         var options = new PartisanOptions { NodeName = "a@127.0.0.1", RouteWaitTimeout = TimeSpan.FromSeconds(-1) };

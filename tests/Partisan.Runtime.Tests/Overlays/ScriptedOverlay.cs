@@ -19,6 +19,9 @@ internal sealed class OverlayScript
     /// <summary>Per node: the next hop toward a member it reaches by relay.</summary>
     public ConcurrentDictionary<NodeName, ConcurrentDictionary<NodeName, NodeName>> Hops { get; } = new();
 
+    /// <summary>How often each (node, destination) asked its overlay for a route (<see cref="IOverlay.RouteWanted"/>).</summary>
+    public ConcurrentDictionary<(NodeName Node, NodeName Destination), int> RouteRequests { get; } = new();
+
     /// <summary>Links <paramref name="a"/> and <paramref name="b"/> both ways.</summary>
     public void Link(NodeName a, NodeName b)
     {
@@ -96,6 +99,8 @@ internal sealed class ScriptedOverlay(OverlayScript script) : IOverlay
     }
 
     public OverlayAdmission Admit(NodeSpec initiator, string channel) => OverlayAdmission.Accept;
+
+    public void RouteWanted(NodeName destination) => script.RouteRequests.AddOrUpdate((_context.Self.Name, destination), 1, (_, n) => n + 1);
 
     public NodeName? NextHop(NodeName destination) =>
         script.Hops.TryGetValue(_context.Self.Name, out ConcurrentDictionary<NodeName, NodeName>? hops) && hops.TryGetValue(destination, out NodeName hop)
