@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Partisan.Channels;
 using Partisan.Connections;
 using Partisan.Diagnostics;
