@@ -4,6 +4,7 @@ using Partisan.Tests.Support;
 namespace Partisan.Overlays.Tests;
 
 /// <summary>HyParView over real TCP on 127.0.0.1: 32 nodes form bounded active views, repair them when 8 die, and relay.</summary>
+[Collection(HyParViewTcpCollection.Name)]
 public class HyParViewTcpTests
 {
     private const int Size = 32;
